@@ -51,8 +51,10 @@ bool expect(std::string_view text, size_t& pos, char c) {
 }
 
 Error invalidTimestamp(std::string_view text) {
-  return Error(ErrorCode::Invalid,
-               "\"" + std::string(text) + "\" is not an RFC 3339 timestamp (YYYY-MM-DDTHH:MM:SSZ)");
+  std::string message = "\"";
+  message.append(text);
+  message.append("\" is not an RFC 3339 timestamp (YYYY-MM-DDTHH:MM:SSZ)");
+  return Error(ErrorCode::Invalid, std::move(message));
 }
 
 } // namespace
