@@ -69,6 +69,18 @@ Result<std::optional<std::string>> readString(const json& object, std::string_vi
   return std::optional<std::string>(value->get<std::string>());
 }
 
+Result<std::optional<std::string>> readIntOrString(const json& object, std::string_view field,
+                                                   std::string_view path) {
+  const json* value = find(object, field);
+  if (value != nullptr && (value->is_number_integer() || value->is_number_unsigned())) {
+    return std::optional<std::string>(value->dump());
+  }
+  if (value != nullptr && !value->is_string()) {
+    return typeError(joinPath(path, field), "string or integer", *value);
+  }
+  return readString(object, field, path);
+}
+
 Result<std::optional<bool>> readBool(const json& object, std::string_view field,
                                      std::string_view path) {
   const json* value = find(object, field);
@@ -97,6 +109,19 @@ Result<std::optional<std::int64_t>> readInt(const json& object, std::string_view
     }
   }
   return typeError(joinPath(path, field), "integer", *value);
+}
+
+Result<std::optional<int>> readInt32(const json& object, std::string_view field,
+                                     std::string_view path) {
+  RDR_ASSIGN_OR_RETURN(auto value, readInt(object, field, path));
+  if (!value) {
+    return std::optional<int>();
+  }
+  if (*value < INT32_MIN || *value > INT32_MAX) {
+    return Error(ErrorCode::Invalid, joinPath(path, field) + ": must be a 32-bit integer, got " +
+                                         std::to_string(*value));
+  }
+  return std::optional<int>(static_cast<int>(*value));
 }
 
 Result<std::optional<std::map<std::string, std::string>>>
@@ -160,6 +185,37 @@ Result<const json*> readArray(const json& object, std::string_view field, std::s
     return typeError(joinPath(path, field), "array", *value);
   }
   return value;
+}
+
+std::string indexPath(std::string_view path, std::size_t index) {
+  return std::string(path) + "[" + std::to_string(index) + "]";
+}
+
+const json& fieldOrNull(const json& object, std::string_view field) {
+  static const json kNull;
+  if (!object.is_object()) {
+    return kNull;
+  }
+  const auto it = object.find(field);
+  return it == object.end() ? kNull : *it;
+}
+
+Status checkTypeMeta(const json& object, std::string_view api_version, std::string_view kind) {
+  RDR_ASSIGN_OR_RETURN(auto actual_version, readString(object, "apiVersion", ""));
+  if (actual_version && *actual_version != api_version) {
+    return Error(ErrorCode::Invalid, "apiVersion: must be \"" + std::string(api_version) +
+                                         "\", got \"" + *actual_version + "\"");
+  }
+  RDR_ASSIGN_OR_RETURN(auto actual_kind, readString(object, "kind", ""));
+  if (actual_kind && *actual_kind != kind) {
+    return Error(ErrorCode::Invalid,
+                 "kind: must be \"" + std::string(kind) + "\", got \"" + *actual_kind + "\"");
+  }
+  return okStatus();
+}
+
+Error requiredError(std::string_view path) {
+  return Error(ErrorCode::Invalid, std::string(path) + ": required");
 }
 
 } // namespace rdr::api::detail

@@ -1,0 +1,215 @@
+// Semantic validation of RedisCluster and ActiveRedisConnection: api.md's rules with field paths.
+#include "rdr/api/validation.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+#include "rdr/api/host_port.h"
+
+namespace rdr::api {
+namespace {
+
+constexpr int kMaxInstances = 15;
+constexpr int kMaxPort = 65535;
+
+// A directive the operator sets itself, and why a user may not.
+struct ManagedDirective {
+  std::string_view name; // lower case; a trailing '-' makes it a prefix ("min-replicas-")
+  std::string_view why;
+};
+
+constexpr std::array<ManagedDirective, 12> kManagedDirectives = {{
+    {"replicaof", "the operator decides which node each pod replicates from (use spec.replicaMode "
+                  "for an external source)"},
+    {"slaveof", "the operator decides which node each pod replicates from (use spec.replicaMode "
+                "for an external source)"},
+    {"masterauth", "replication credentials come from spec.authSecret and "
+                   "spec.replicaMode.source.authSecretName"},
+    {"masteruser", "replication credentials come from spec.authSecret and "
+                   "spec.replicaMode.source.authSecretName"},
+    {"requirepass", "the password comes from the Secret named by spec.authSecret"},
+    {"bind", "Services and probes rely on the address the operator binds"},
+    {"port", "Services and probes rely on port 6379"},
+    {"dir", "the data directory is the pod's volume (spec.storage)"},
+    {"daemonize", "Redis must run in the foreground of its container"},
+    {"cluster-enabled", "it follows spec.mode"},
+    {"min-replicas-", "it follows spec.minSyncReplicas"},
+    {"min-slaves-", "it follows spec.minSyncReplicas"},
+}};
+
+std::string lowerCase(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+const ManagedDirective* findManaged(std::string_view directive) {
+  const std::string lower = lowerCase(directive);
+  for (const auto& managed : kManagedDirectives) {
+    const bool is_prefix = managed.name.back() == '-';
+    if (is_prefix ? lower.starts_with(managed.name) : lower == managed.name) {
+      return &managed;
+    }
+  }
+  return nullptr;
+}
+
+std::string between(int min, int max, std::int64_t got) {
+  return "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " +
+         std::to_string(got);
+}
+
+std::string atLeast(int min, std::int64_t got) {
+  return "must be at least " + std::to_string(min) + ", got " + std::to_string(got);
+}
+
+bool hasWhitespace(std::string_view text) {
+  return std::any_of(text.begin(), text.end(),
+                     [](unsigned char c) { return std::isspace(c) != 0; });
+}
+
+void validateSentinel(const SentinelSpec& sentinel, std::vector<FieldError>& errors) {
+  if (sentinel.instances < 1) {
+    errors.push_back({"spec.sentinel.instances", atLeast(1, sentinel.instances)});
+  }
+  if (sentinel.instances >= 1 && (sentinel.quorum < 1 || sentinel.quorum > sentinel.instances)) {
+    errors.push_back({"spec.sentinel.quorum", "must be between 1 and spec.sentinel.instances (" +
+                                                  std::to_string(sentinel.instances) + "), got " +
+                                                  std::to_string(sentinel.quorum)});
+  } else if (sentinel.instances < 1 && sentinel.quorum < 1) {
+    errors.push_back({"spec.sentinel.quorum", atLeast(1, sentinel.quorum)});
+  }
+  if (sentinel.down_after_milliseconds < 1) {
+    errors.push_back(
+        {"spec.sentinel.downAfterMilliseconds", atLeast(1, sentinel.down_after_milliseconds)});
+  }
+  if (sentinel.failover_timeout < 1) {
+    errors.push_back({"spec.sentinel.failoverTimeout", atLeast(1, sentinel.failover_timeout)});
+  }
+  // The name goes into "sentinel monitor <name> ..." lines: a space would split it.
+  if (sentinel.master_name &&
+      (sentinel.master_name->empty() || hasWhitespace(*sentinel.master_name))) {
+    errors.push_back({"spec.sentinel.masterName", "must be non-empty without whitespace, got \"" +
+                                                      *sentinel.master_name + "\""});
+  }
+}
+
+void validateReplicaMode(const ReplicaModeSpec& replica_mode, std::vector<FieldError>& errors) {
+  if (replica_mode.enabled && !replica_mode.source) {
+    errors.push_back({"spec.replicaMode.source", "required when spec.replicaMode.enabled is true"});
+  }
+  if (replica_mode.source) {
+    const ReplicaSourceSpec& source = *replica_mode.source;
+    if (replica_mode.enabled && source.host.empty()) {
+      errors.push_back(
+          {"spec.replicaMode.source.host", "required when spec.replicaMode.enabled is true"});
+    }
+    if (source.port < 1 || source.port > kMaxPort) {
+      errors.push_back({"spec.replicaMode.source.port", between(1, kMaxPort, source.port)});
+    }
+  }
+  if (replica_mode.promote && !replica_mode.enabled) {
+    errors.push_back({"spec.replicaMode.promote", "requires spec.replicaMode.enabled to be true"});
+  }
+}
+
+} // namespace
+
+std::string FieldError::toString() const {
+  return path + ": " + message;
+}
+
+bool isManagedRedisDirective(std::string_view directive) {
+  return findManaged(directive) != nullptr;
+}
+
+std::string joinFieldErrors(const std::vector<FieldError>& errors) {
+  std::string out;
+  for (const auto& error : errors) {
+    if (!out.empty()) {
+      out += "; ";
+    }
+    out += error.toString();
+  }
+  return out;
+}
+
+// The rules, in the order of the spec's fields:
+// 1. instances in 1..15;
+// 2. mode cluster is not combined with an enabled replicaMode (sharded DR is a later milestone);
+// 3. storage.size is not empty;
+// 4. spec.redis sets no directive the operator manages (compared case-insensitively);
+// 5. minSyncReplicas in 0..instances-1;
+// 6. sentinel: instances >= 1, quorum in 1..instances, timings >= 1, masterName one word;
+// 7. failover: failureThreshold >= 1, probeIntervalSeconds >= 1;
+// 8. replicaMode: source and source.host required when enabled, port 1..65535, promote requires
+//    enabled.
+std::vector<FieldError> validate(const RedisCluster& cluster) {
+  const RedisClusterSpec& spec = cluster.spec;
+  std::vector<FieldError> errors;
+  const bool instances_valid = spec.instances >= 1 && spec.instances <= kMaxInstances;
+  if (!instances_valid) {
+    errors.push_back({"spec.instances", between(1, kMaxInstances, spec.instances)});
+  }
+  if (spec.mode == ClusterMode::Cluster && spec.replica_mode && spec.replica_mode->enabled) {
+    errors.push_back({"spec.mode", "\"cluster\" cannot be combined with spec.replicaMode.enabled: "
+                                   "disaster recovery of sharded clusters is a later milestone"});
+  }
+  if (spec.storage && spec.storage->size.empty()) {
+    errors.push_back({"spec.storage.size", "must not be empty"});
+  }
+  for (const auto& [directive, value] : spec.redis) {
+    if (const ManagedDirective* managed = findManaged(directive)) {
+      errors.push_back(
+          {"spec.redis." + directive,
+           "\"" + directive + "\" is managed by the operator: " + std::string(managed->why)});
+    }
+  }
+  if (instances_valid && (spec.min_sync_replicas < 0 || spec.min_sync_replicas >= spec.instances)) {
+    errors.push_back({"spec.minSyncReplicas",
+                      "must be between 0 and " + std::to_string(spec.instances - 1) +
+                          " (less than spec.instances, " + std::to_string(spec.instances) +
+                          "), got " + std::to_string(spec.min_sync_replicas)});
+  } else if (!instances_valid && spec.min_sync_replicas < 0) {
+    errors.push_back({"spec.minSyncReplicas", atLeast(0, spec.min_sync_replicas)});
+  }
+  if (spec.sentinel) {
+    validateSentinel(*spec.sentinel, errors);
+  }
+  if (spec.failover.failure_threshold < 1) {
+    errors.push_back(
+        {"spec.failover.failureThreshold", atLeast(1, spec.failover.failure_threshold)});
+  }
+  if (spec.failover.probe_interval_seconds < 1) {
+    errors.push_back(
+        {"spec.failover.probeIntervalSeconds", atLeast(1, spec.failover.probe_interval_seconds)});
+  }
+  if (spec.replica_mode) {
+    validateReplicaMode(*spec.replica_mode, errors);
+  }
+  return errors;
+}
+
+// 1. instance is required (the RedisCluster to drive, in the same namespace);
+// 2. at least one address, each host:port with port 1..65535 (IPv6 as [addr]:port).
+std::vector<FieldError> validate(const ActiveRedisConnection& connection) {
+  const ActiveRedisConnectionSpec& spec = connection.spec;
+  std::vector<FieldError> errors;
+  if (spec.instance.empty()) {
+    errors.push_back({"spec.instance", "required"});
+  }
+  if (spec.addresses.empty()) {
+    errors.push_back({"spec.addresses", "must contain at least one address"});
+  }
+  for (std::size_t i = 0; i < spec.addresses.size(); ++i) {
+    const auto parsed = parseHostPort(spec.addresses[i]);
+    if (!parsed) {
+      errors.push_back({"spec.addresses[" + std::to_string(i) + "]", parsed.error().message()});
+    }
+  }
+  return errors;
+}
+
+} // namespace rdr::api
