@@ -19,7 +19,7 @@ struct ManagedDirective {
   std::string_view why;
 };
 
-constexpr std::array<ManagedDirective, 12> kManagedDirectives = {{
+constexpr std::array<ManagedDirective, 18> kManagedDirectives = {{
     {"replicaof", "the operator decides which node each pod replicates from (use spec.replicaMode "
                   "for an external source)"},
     {"slaveof", "the operator decides which node each pod replicates from (use spec.replicaMode "
@@ -36,6 +36,12 @@ constexpr std::array<ManagedDirective, 12> kManagedDirectives = {{
     {"cluster-enabled", "it follows spec.mode"},
     {"min-replicas-", "it follows spec.minSyncReplicas"},
     {"min-slaves-", "it follows spec.minSyncReplicas"},
+    {"include", "an included file could set any managed directive behind the operator's back"},
+    {"user", "ACL rules for the default user could switch password authentication off"},
+    {"aclfile", "ACL rules for the default user could switch password authentication off"},
+    {"replica-read-only", "a writable replica would be a second writer in the cluster"},
+    {"slave-read-only", "a writable replica would be a second writer in the cluster"},
+    {"rename-command", "the operator needs REPLICAOF, CONFIG, INFO and ROLE under their own names"},
 }};
 
 std::string lowerCase(std::string_view text) {
@@ -140,12 +146,32 @@ std::string joinFieldErrors(const std::vector<FieldError>& errors) {
 // 1. instances in 1..15;
 // 2. mode cluster is not combined with an enabled replicaMode (sharded DR is a later milestone);
 // 3. storage.size is not empty;
-// 4. spec.redis sets no directive the operator manages (compared case-insensitively);
+// 4. spec.redis: each key one directive word, each value one line, and no directive the operator
+//    manages (compared case-insensitively): see checkRedisDirective;
 // 5. minSyncReplicas in 0..instances-1;
 // 6. sentinel: instances >= 1, quorum in 1..instances, timings >= 1, masterName one word;
 // 7. failover: failureThreshold >= 1, probeIntervalSeconds >= 1;
 // 8. replicaMode: source and source.host required when enabled, port 1..65535, promote requires
 //    enabled.
+std::optional<FieldError> checkRedisDirective(std::string_view directive, std::string_view value) {
+  const std::string path = "spec.redis." + std::string(directive);
+  const bool plain_word =
+      !directive.empty() && std::all_of(directive.begin(), directive.end(), [](unsigned char c) {
+        return std::isalnum(c) != 0 || c == '-' || c == '_';
+      });
+  if (!plain_word) {
+    return FieldError{path, "a redis.conf directive is one word of letters, digits, '-' and '_'"};
+  }
+  if (const ManagedDirective* managed = findManaged(directive)) {
+    return FieldError{path, "\"" + std::string(directive) + "\" is managed by the operator: " +
+                                std::string(managed->why)};
+  }
+  if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos) {
+    return FieldError{path, "the value must be a single line"};
+  }
+  return std::nullopt;
+}
+
 std::vector<FieldError> validate(const RedisCluster& cluster) {
   const RedisClusterSpec& spec = cluster.spec;
   std::vector<FieldError> errors;
@@ -161,10 +187,8 @@ std::vector<FieldError> validate(const RedisCluster& cluster) {
     errors.push_back({"spec.storage.size", "must not be empty"});
   }
   for (const auto& [directive, value] : spec.redis) {
-    if (const ManagedDirective* managed = findManaged(directive)) {
-      errors.push_back(
-          {"spec.redis." + directive,
-           "\"" + directive + "\" is managed by the operator: " + std::string(managed->why)});
+    if (auto error = checkRedisDirective(directive, value)) {
+      errors.push_back(std::move(*error));
     }
   }
   if (instances_valid && (spec.min_sync_replicas < 0 || spec.min_sync_replicas >= spec.instances)) {

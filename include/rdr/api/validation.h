@@ -2,6 +2,7 @@
 // operator never trusts its input (the API server may be older, or the CRD may be missing rules).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,8 +30,15 @@ std::vector<FieldError> validate(const RedisCluster& cluster);
 
 std::vector<FieldError> validate(const ActiveRedisConnection& connection);
 
-// The redis.conf directives the operator manages and a user may not set through spec.redis.
+// The redis.conf directives the operator manages and a user may not set through spec.redis:
+// replicaof, slaveof, masterauth, masteruser, requirepass, bind, port, dir, daemonize,
+// cluster-enabled, min-replicas-*, min-slaves-*, include, user, aclfile, replica-read-only,
+// slave-read-only, rename-command (case-insensitive).
 bool isManagedRedisDirective(std::string_view directive);
+
+// One spec.redis entry: the key must be a single directive word, not a managed directive, and the
+// value a single line (a newline would smuggle in another directive). Nothing when acceptable.
+std::optional<FieldError> checkRedisDirective(std::string_view directive, std::string_view value);
 
 // Joins errors as "a: x; b: y" for a condition message.
 std::string joinFieldErrors(const std::vector<FieldError>& errors);

@@ -79,6 +79,17 @@ INSTANTIATE_TEST_SUITE_P(
                      R"(spec.redis.slaveof: "slaveof" is managed by the operator: the operator )"
                      "decides which node each pod replicates from (use spec.replicaMode for an "
                      "external source)"}},
+        ClusterCase{"DirectiveKeyNotAWord",
+                    R"({"spec": {"redis": {"max memory": "1gb"}}})",
+                    {"spec.redis.max memory: a redis.conf directive is one word of letters, "
+                     "digits, '-' and '_'"}},
+        ClusterCase{"DirectiveValueOnTwoLines",
+                    R"({"spec": {"redis": {"maxmemory": "1gb\nrequirepass x"}}})",
+                    {"spec.redis.maxmemory: the value must be a single line"}},
+        ClusterCase{"ReadOnlyReplicasAreManaged",
+                    R"({"spec": {"redis": {"replica-read-only": "no"}}})",
+                    {R"(spec.redis.replica-read-only: "replica-read-only" is managed by the )"
+                     "operator: a writable replica would be a second writer in the cluster"}},
         ClusterCase{
             "MinSyncReplicasHighest", R"({"spec": {"instances": 5, "minSyncReplicas": 4}})", {}},
         ClusterCase{"MinSyncReplicasEqualsInstances",
@@ -176,12 +187,13 @@ TEST(ManagedDirectiveTest, KnowsEveryManagedDirectiveCaseInsensitively) {
   for (const char* directive :
        {"replicaof", "slaveof", "masterauth", "masteruser", "requirepass", "bind", "port", "dir",
         "daemonize", "cluster-enabled", "min-replicas-to-write", "min-replicas-max-lag",
-        "min-slaves-to-write", "min-slaves-max-lag", "ReplicaOf", "MASTERAUTH", "Min-Replicas-X"}) {
+        "min-slaves-to-write", "min-slaves-max-lag", "ReplicaOf", "MASTERAUTH", "Min-Replicas-X",
+        "include", "user", "aclfile", "replica-read-only", "Slave-Read-Only", "rename-command"}) {
     EXPECT_TRUE(isManagedRedisDirective(directive)) << directive;
   }
   for (const char* directive :
        {"maxmemory", "maxmemory-policy", "appendonly", "save", "cluster-node-timeout",
-        "min-replicas", "replica-read-only", "dirs", "portal", ""}) {
+        "min-replicas", "replica-lazy-flush", "dirs", "portal", "users", ""}) {
     EXPECT_FALSE(isManagedRedisDirective(directive)) << directive;
   }
 }

@@ -1,0 +1,254 @@
+// The built redis.conf and pod commands in real redis-server processes on loopback: managed values,
+// passwords required and hidden from ps, replicas and a DR cascade linking up, probes judging replies.
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "integration/resources/pod_runner.h"
+#include "rdr/resources/pod.h"
+#include "rdr/resources/redis_conf.h"
+#include "unit/resources/test_clusters.h"
+
+namespace rdr::resources {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using nlohmann::json;
+using namespace std::chrono_literals;
+using testing::PodRunner;
+using testing::RedisConnection;
+using testing::RunningPod;
+using testing::waitFor;
+
+// Quotes, spaces and a '$' prove that the start script passes passwords through intact.
+const std::string kLocalPassword = "local pa\"ss $HOME 'x'";
+const std::string kSourcePassword = "source-password-42";
+
+class RedisPodIntegrationTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    for (const char* tool : {"/usr/bin/redis-server", "/usr/bin/redis-cli"}) {
+      if (!fs::exists(tool)) {
+        GTEST_SKIP() << tool << " is not installed (apt-get install redis-server)";
+      }
+    }
+    std::string pattern = (fs::temp_directory_path() / "rdr-resources-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    work_dir_ = pattern;
+    runner_ = std::make_unique<PodRunner>(
+        work_dir_, std::map<std::string, std::string>{{"sessions-password", kLocalPassword},
+                                                      {"dr-redis-auth", kLocalPassword},
+                                                      {"cache-auth", kSourcePassword},
+                                                      {"prod-redis-auth", kSourcePassword}});
+  }
+
+  // Every process is stopped even when an assertion failed; the logs are shown on failure.
+  void TearDown() override {
+    if (runner_) {
+      runner_->stopAll();
+    }
+    if (!work_dir_.empty()) {
+      if (HasFailure()) {
+        for (const auto& entry : fs::recursive_directory_iterator(work_dir_)) {
+          if (entry.path().filename() == "redis.log") {
+            std::cerr << "--- " << entry.path() << "\n" << testing::readText(entry.path());
+          }
+        }
+      }
+      fs::remove_all(work_dir_);
+    }
+  }
+
+  RunningPod startPod(const api::RedisCluster& cluster, int ordinal, const BootRole& role) {
+    const auto pod = buildPod(cluster, ordinal, role);
+    EXPECT_TRUE(pod) << pod.error().toString();
+    const auto conf = renderRedisConf(cluster);
+    EXPECT_TRUE(conf) << conf.error().toString();
+    return runner_->start(*pod, *conf);
+  }
+
+  RunningPod startServing(const api::RedisCluster& cluster, int ordinal, const BootRole& role,
+                          const std::string& password) {
+    RunningPod running = startPod(cluster, ordinal, role);
+    EXPECT_TRUE(runner_->waitUntilServing(running, password))
+        << "pod " << ordinal << " did not serve on port " << running.port;
+    return running;
+  }
+
+  static bool linkUp(int port, const std::string& password) {
+    RedisConnection conn(port);
+    conn.command({"AUTH", password});
+    return conn.infoField("replication", "role") == "slave" &&
+           conn.infoField("replication", "master_link_status") == "up";
+  }
+
+  static Upstream loopback(const RunningPod& pod, std::optional<std::string> secret) {
+    return Upstream{"127.0.0.1", pod.port, std::move(secret)};
+  }
+
+  fs::path work_dir_;
+  std::unique_ptr<PodRunner> runner_;
+};
+
+api::RedisCluster sessionsWithUserDirectives() {
+  auto cluster = testing::emptyDirWithMinSync();
+  cluster.spec.redis = {{"maxmemory", "64mb"}, {"maxmemory-policy", "allkeys-lru"}};
+  return cluster;
+}
+
+TEST_F(RedisPodIntegrationTest, PrimaryRunsWithTheManagedConfiguration) {
+  const RunningPod primary =
+      startServing(sessionsWithUserDirectives(), 0, BootRole::primary(), kLocalPassword);
+  RedisConnection conn(primary.port);
+  ASSERT_FALSE(conn.command({"AUTH", kLocalPassword}).error);
+  const std::map<std::string, std::string> expected = {
+      {"repl-diskless-sync", "yes"},   {"repl-diskless-sync-delay", "0"},
+      {"min-replicas-to-write", "1"},  {"min-replicas-max-lag", "10"},
+      {"replica-read-only", "yes"},    {"protected-mode", "yes"},
+      {"appendonly", "yes"},           {"appendfsync", "everysec"},
+      {"save", ""},                    {"maxmemory", "67108864"},
+      {"maxmemory-policy", "allkeys-lru"}, {"masterauth", kLocalPassword},
+      {"requirepass", kLocalPassword}};
+  for (const auto& [name, value] : expected) {
+    EXPECT_EQ(conn.configGet(name), value) << name;
+  }
+  EXPECT_EQ(conn.infoField("replication", "role"), "master");
+}
+
+TEST_F(RedisPodIntegrationTest, PasswordIsRequiredAndNotVisibleInTheProcessTitle) {
+  const RunningPod primary =
+      startServing(testing::seedDrRedis(), 0, BootRole::primary(), kLocalPassword);
+  RedisConnection anonymous(primary.port);
+  const auto denied = anonymous.command({"PING"});
+  EXPECT_TRUE(denied.error);
+  EXPECT_THAT(denied.text, HasSubstr("NOAUTH"));
+  RedisConnection wrong(primary.port);
+  EXPECT_TRUE(wrong.command({"AUTH", "not-the-password"}).error);
+  RedisConnection right(primary.port);
+  EXPECT_FALSE(right.command({"AUTH", kLocalPassword}).error);
+  EXPECT_EQ(right.command({"PING"}).text, "PONG");
+
+  // protected-mode yes never blocks a client that authenticates, even from an address Redis does
+  // not count as local (as pods on their own 127.x addresses in the sandbox are).
+  const std::string resp = "*2\r\n$4\r\nAUTH\r\n$" + std::to_string(kLocalPassword.size()) +
+                           "\r\n" + kLocalPassword + "\r\n*1\r\n$4\r\nPING\r\n";
+  EXPECT_EQ(testing::exchangeFrom("127.0.0.2", primary.port, resp), "+OK\r\n+PONG\r\n");
+
+  // Redis rewrote its argv with its process title: ps shows no password.
+  const std::string cmdline =
+      testing::readText("/proc/" + std::to_string(primary.pid) + "/cmdline");
+  EXPECT_THAT(cmdline, HasSubstr("redis-server"));
+  EXPECT_THAT(cmdline, Not(HasSubstr("pa\"ss")));
+  EXPECT_THAT(cmdline, Not(HasSubstr("requirepass")));
+}
+
+TEST_F(RedisPodIntegrationTest, EmptyPasswordIsRefusedBeforeRedisStarts) {
+  PodRunner runner(work_dir_ / "empty", {{"sessions-password", ""}});
+  const auto cluster = testing::emptyDirWithMinSync();
+  const RunningPod pod = runner.start(*buildPod(cluster, 1, BootRole::primary()),
+                                      *renderRedisConf(cluster));
+  int code = -1;
+  EXPECT_TRUE(waitFor([&] { return runner.exited(pod, &code); }, 5s));
+  EXPECT_EQ(code, 1);
+  EXPECT_THAT(testing::readText(pod.log), HasSubstr("refusing to start Redis without a password"));
+}
+
+TEST_F(RedisPodIntegrationTest, ReplicaBootsFollowingThePrimaryAndUnfencesWrites) {
+  const auto cluster = testing::emptyDirWithMinSync(); // minSyncReplicas: 1
+  const RunningPod primary = startServing(cluster, 1, BootRole::primary(), kLocalPassword);
+  RedisConnection writer(primary.port);
+  ASSERT_FALSE(writer.command({"AUTH", kLocalPassword}).error);
+  // No replica yet: min-replicas-to-write fences writes.
+  EXPECT_THAT(writer.command({"SET", "k", "v"}).text, HasSubstr("NOREPLICAS"));
+
+  const RunningPod replica = startPod(
+      cluster, 0, BootRole::replicaOf(loopback(primary, "sessions-password")));
+  ASSERT_TRUE(waitFor([&] { return linkUp(replica.port, kLocalPassword); }, 10s))
+      << "replica never reported role:slave with master_link_status:up";
+  ASSERT_TRUE(waitFor([&] { return !writer.command({"SET", "k", "v"}).error; }, 5s))
+      << "writes stayed fenced with a replica connected";
+
+  RedisConnection reader(replica.port);
+  ASSERT_FALSE(reader.command({"AUTH", kLocalPassword}).error);
+  EXPECT_TRUE(waitFor([&] { return reader.command({"GET", "k"}).text == "v"; }, 5s));
+  EXPECT_THAT(reader.command({"SET", "k", "w"}).text, HasSubstr("READONLY"));
+}
+
+TEST_F(RedisPodIntegrationTest, DrLeaderFollowsTheSourceWithItsPasswordAndReplicasCascade) {
+  // The "source region": the primary of another cluster, with another password.
+  const RunningPod source =
+      startServing(testing::standaloneWithStorage(), 0, BootRole::primary(), kSourcePassword);
+  const auto dr = testing::seedDrRedis();
+  const RunningPod leader = startPod(
+      dr, 0, BootRole::leaderFollowing(loopback(source, dr.spec.replica_mode->source->auth_secret_name)));
+  ASSERT_TRUE(waitFor([&] { return linkUp(leader.port, kLocalPassword); }, 10s));
+  const RunningPod replica =
+      startPod(dr, 1, BootRole::replicaOf(loopback(leader, "dr-redis-auth")));
+  ASSERT_TRUE(waitFor([&] { return linkUp(replica.port, kLocalPassword); }, 10s));
+
+  RedisConnection writer(source.port);
+  ASSERT_FALSE(writer.command({"AUTH", kSourcePassword}).error);
+  ASSERT_FALSE(writer.command({"SET", "dr-key", "from-source"}).error);
+  RedisConnection reader(replica.port);
+  ASSERT_FALSE(reader.command({"AUTH", kLocalPassword}).error);
+  EXPECT_TRUE(waitFor([&] { return reader.command({"GET", "dr-key"}).text == "from-source"; }, 5s));
+  RedisConnection leader_conn(leader.port);
+  ASSERT_FALSE(leader_conn.command({"AUTH", kLocalPassword}).error);
+  EXPECT_THAT(leader_conn.command({"SET", "x", "y"}).text, HasSubstr("READONLY"));
+}
+
+// The probe scripts of the pod, pointed at the test server's port.
+std::string probeScript(const json& pod, const char* probe, int port) {
+  std::string script = pod["spec"]["containers"][0][probe]["exec"]["command"][2];
+  const std::string from = "-p 6379";
+  script.replace(script.find(from), from.size(), "-p " + std::to_string(port));
+  return script;
+}
+
+TEST_F(RedisPodIntegrationTest, ProbesJudgeTheReplyNotRedisCliExitCode) {
+  const auto cluster = testing::seedDrRedis();
+  const json pod = *buildPod(cluster, 0, BootRole::primary());
+  const RunningPod primary = startServing(cluster, 0, BootRole::primary(), kLocalPassword);
+  const std::string readiness = probeScript(pod, "readinessProbe", primary.port);
+  const std::string liveness = probeScript(pod, "livenessProbe", primary.port);
+  const std::map<std::string, std::string> good = {{"REDISCLI_AUTH", kLocalPassword}};
+  const std::map<std::string, std::string> bad = {{"REDISCLI_AUTH", "wrong"}};
+
+  EXPECT_EQ(testing::runShell(readiness, good), 0);
+  EXPECT_EQ(testing::runShell(liveness, good), 0);
+  // redis-cli exits 0 on an error reply; only the text tells an auth failure from PONG.
+  EXPECT_NE(testing::runShell(readiness, bad), 0);
+
+  runner_->stopAll();
+  EXPECT_NE(testing::runShell(readiness, good), 0);
+  EXPECT_NE(testing::runShell(liveness, good), 0);
+}
+
+TEST_F(RedisPodIntegrationTest, LivenessToleratesALoadingServerReadinessDoesNot) {
+  // A stand-in redis-cli answering as a server loading a large dataset after a full sync.
+  const fs::path bin = work_dir_ / "bin";
+  fs::create_directories(bin);
+  std::ofstream(bin / "redis-cli") << "#!/bin/sh\necho 'LOADING Redis is loading the dataset in "
+                                      "memory'\n";
+  fs::permissions(bin / "redis-cli", fs::perms::owner_all);
+  const json pod = *buildPod(testing::seedDrRedis(), 0, BootRole::primary());
+  const std::string path_prefix = "PATH=" + bin.string() + ":$PATH; ";
+  const std::string liveness = pod["spec"]["containers"][0]["livenessProbe"]["exec"]["command"][2];
+  const std::string readiness =
+      pod["spec"]["containers"][0]["readinessProbe"]["exec"]["command"][2];
+  EXPECT_EQ(testing::runShell(path_prefix + liveness, {}), 0);
+  EXPECT_NE(testing::runShell(path_prefix + readiness, {}), 0);
+
+  std::ofstream(bin / "redis-cli", std::ios::trunc)
+      << "#!/bin/sh\necho 'Could not connect to Redis at 127.0.0.1:6379: Connection refused'\n";
+  EXPECT_NE(testing::runShell(path_prefix + liveness, {}), 0);
+}
+
+} // namespace
+} // namespace rdr::resources
