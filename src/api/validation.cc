@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <regex>
 
 #include "rdr/api/host_port.h"
 
@@ -62,6 +63,19 @@ const ManagedDirective* findManaged(std::string_view directive) {
   return nullptr;
 }
 
+// Ranges the CRD declares too (crds/redisclusters.redis.io.yaml): the API server and the operator
+// must accept exactly the same specs (test/unit/contract/).
+constexpr int kMaxSentinels = 15;
+constexpr int kMaxFailureThreshold = 100;
+constexpr int kMaxProbeIntervalSeconds = 3600;
+
+// A Kubernetes resource quantity ("100Gi", "1.5G", "500M", "1e9"), the CRD's pattern.
+bool isQuantity(const std::string& text) {
+  static const std::regex kQuantity(
+      R"(^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$)");
+  return std::regex_match(text, kQuantity);
+}
+
 std::string between(int min, int max, std::int64_t got) {
   return "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " +
          std::to_string(got);
@@ -77,8 +91,8 @@ bool hasWhitespace(std::string_view text) {
 }
 
 void validateSentinel(const SentinelSpec& sentinel, std::vector<FieldError>& errors) {
-  if (sentinel.instances < 1) {
-    errors.push_back({"spec.sentinel.instances", atLeast(1, sentinel.instances)});
+  if (sentinel.instances < 1 || sentinel.instances > kMaxSentinels) {
+    errors.push_back({"spec.sentinel.instances", between(1, kMaxSentinels, sentinel.instances)});
   }
   if (sentinel.instances >= 1 && (sentinel.quorum < 1 || sentinel.quorum > sentinel.instances)) {
     errors.push_back({"spec.sentinel.quorum", "must be between 1 and spec.sentinel.instances (" +
@@ -145,12 +159,12 @@ std::string joinFieldErrors(const std::vector<FieldError>& errors) {
 // The rules, in the order of the spec's fields:
 // 1. instances in 1..15;
 // 2. mode cluster is not combined with an enabled replicaMode (sharded DR is a later milestone);
-// 3. storage.size is not empty;
+// 3. storage.size is a non-empty quantity; imageName and secret names are not empty;
 // 4. spec.redis: each key one directive word, each value one line, and no directive the operator
 //    manages (compared case-insensitively): see checkRedisDirective;
 // 5. minSyncReplicas in 0..instances-1;
-// 6. sentinel: instances >= 1, quorum in 1..instances, timings >= 1, masterName one word;
-// 7. failover: failureThreshold >= 1, probeIntervalSeconds >= 1;
+// 6. sentinel: instances in 1..15, quorum in 1..instances, timings >= 1, masterName one word;
+// 7. failover: failureThreshold in 1..100, probeIntervalSeconds in 1..3600;
 // 8. replicaMode: source and source.host required when enabled, port 1..65535, promote requires
 //    enabled.
 std::optional<FieldError> checkRedisDirective(std::string_view directive, std::string_view value) {
@@ -185,6 +199,18 @@ std::vector<FieldError> validate(const RedisCluster& cluster) {
   }
   if (spec.storage && spec.storage->size.empty()) {
     errors.push_back({"spec.storage.size", "must not be empty"});
+  } else if (spec.storage && !isQuantity(spec.storage->size)) {
+    errors.push_back({"spec.storage.size", "must be a Kubernetes quantity such as 100Gi, got \"" +
+                                               spec.storage->size + "\""});
+  }
+  if (spec.image_name.empty()) {
+    errors.push_back({"spec.imageName", "must not be empty"});
+  }
+  if (spec.auth_secret && spec.auth_secret->name.empty()) {
+    errors.push_back({"spec.authSecret.name", "must not be empty"});
+  }
+  if (spec.tls_secret && spec.tls_secret->name.empty()) {
+    errors.push_back({"spec.tlsSecret.name", "must not be empty"});
   }
   for (const auto& [directive, value] : spec.redis) {
     if (auto error = checkRedisDirective(directive, value)) {
@@ -202,13 +228,15 @@ std::vector<FieldError> validate(const RedisCluster& cluster) {
   if (spec.sentinel) {
     validateSentinel(*spec.sentinel, errors);
   }
-  if (spec.failover.failure_threshold < 1) {
-    errors.push_back(
-        {"spec.failover.failureThreshold", atLeast(1, spec.failover.failure_threshold)});
+  if (spec.failover.failure_threshold < 1 ||
+      spec.failover.failure_threshold > kMaxFailureThreshold) {
+    errors.push_back({"spec.failover.failureThreshold",
+                      between(1, kMaxFailureThreshold, spec.failover.failure_threshold)});
   }
-  if (spec.failover.probe_interval_seconds < 1) {
-    errors.push_back(
-        {"spec.failover.probeIntervalSeconds", atLeast(1, spec.failover.probe_interval_seconds)});
+  if (spec.failover.probe_interval_seconds < 1 ||
+      spec.failover.probe_interval_seconds > kMaxProbeIntervalSeconds) {
+    errors.push_back({"spec.failover.probeIntervalSeconds",
+                      between(1, kMaxProbeIntervalSeconds, spec.failover.probe_interval_seconds)});
   }
   if (spec.replica_mode) {
     validateReplicaMode(*spec.replica_mode, errors);

@@ -79,6 +79,14 @@ INSTANTIATE_TEST_SUITE_P(
                      R"(spec.redis.slaveof: "slaveof" is managed by the operator: the operator )"
                      "decides which node each pod replicates from (use spec.replicaMode for an "
                      "external source)"}},
+        ClusterCase{"StorageSizeNotAQuantity",
+                    R"({"spec": {"storage": {"size": "lots"}}})",
+                    {R"(spec.storage.size: must be a Kubernetes quantity such as 100Gi, got "lots")"}},
+        ClusterCase{"EmptyNames",
+                    R"({"spec": {"imageName": "", "authSecret": {"name": ""},
+                                 "tlsSecret": {"name": ""}}})",
+                    {"spec.imageName: must not be empty", "spec.authSecret.name: must not be empty",
+                     "spec.tlsSecret.name: must not be empty"}},
         ClusterCase{"DirectiveKeyNotAWord",
                     R"({"spec": {"redis": {"max memory": "1gb"}}})",
                     {"spec.redis.max memory: a redis.conf directive is one word of letters, "
@@ -110,7 +118,7 @@ INSTANTIATE_TEST_SUITE_P(
                     {}},
         ClusterCase{"SentinelNoInstances",
                     R"({"spec": {"sentinel": {"instances": 0, "quorum": 0}}})",
-                    {"spec.sentinel.instances: must be at least 1, got 0",
+                    {"spec.sentinel.instances: must be between 1 and 15, got 0",
                      "spec.sentinel.quorum: must be at least 1, got 0"}},
         ClusterCase{"SentinelQuorumAboveInstances",
                     R"({"spec": {"sentinel": {"instances": 3, "quorum": 4}}})",
@@ -137,8 +145,8 @@ INSTANTIATE_TEST_SUITE_P(
                     {}},
         ClusterCase{"FailoverZeros",
                     R"({"spec": {"failover": {"failureThreshold": 0, "probeIntervalSeconds": 0}}})",
-                    {"spec.failover.failureThreshold: must be at least 1, got 0",
-                     "spec.failover.probeIntervalSeconds: must be at least 1, got 0"}},
+                    {"spec.failover.failureThreshold: must be between 1 and 100, got 0",
+                     "spec.failover.probeIntervalSeconds: must be between 1 and 3600, got 0"}},
         ClusterCase{"ReplicaModeEnabled", "{\"spec\": {" + kEnabled + "}}", {}},
         ClusterCase{"ReplicaModeDisabledWithoutSource",
                     R"({"spec": {"replicaMode": {"enabled": false}}})",
@@ -178,7 +186,7 @@ INSTANTIATE_TEST_SUITE_P(
                                                  "source": {"port": 0}}}})",
                     {"spec.instances: must be between 1 and 15, got 20",
                      "spec.storage.size: must not be empty",
-                     "spec.failover.failureThreshold: must be at least 1, got 0",
+                     "spec.failover.failureThreshold: must be between 1 and 100, got 0",
                      "spec.replicaMode.source.port: must be between 1 and 65535, got 0",
                      "spec.replicaMode.promote: requires spec.replicaMode.enabled to be "
                      "true"}}));

@@ -141,6 +141,16 @@ const char* const kInvalidSpecs[] = {
     R"({"failover": {"failureThreshold": 0}})",
     R"({"failover": {"probeIntervalSeconds": 0}})",
     R"({"storage": {}})",
+    R"({"storage": {"size": "lots"}})",
+    R"({"imageName": ""})",
+    R"({"authSecret": {"name": ""}})",
+    R"({"tlsSecret": {"name": ""}})",
+    R"({"failover": {"failureThreshold": 101}})",
+    R"({"failover": {"probeIntervalSeconds": 3601}})",
+    R"({"mode": "sentinel", "sentinel": {"instances": 16, "quorum": 2}})",
+    R"({"mode": "sentinel", "sentinel": {"downAfterMilliseconds": 3000000000}})",
+    R"({"mode": "sentinel", "sentinel": {"failoverTimeout": 0}})",
+    R"({"mode": "sentinel", "sentinel": {"masterName": ""}})",
 };
 
 TEST_F(ApiCrdContractTest, BothSidesRefuseTheSameInvalidSpecs) {
@@ -164,6 +174,10 @@ const char* const kValidEdgeSpecs[] = {
     R"({"mode": "cluster", "replicaMode": {"enabled": false}})",
     R"({"mode": "sentinel", "sentinel": {"instances": 5, "quorum": 5}})",
     R"({"storage": {"size": 1073741824}})",
+    R"({"storage": {"size": "1.5Gi", "storageClassName": ""}})",
+    R"({"failover": {"failureThreshold": 100, "probeIntervalSeconds": 3600}})",
+    R"({"mode": "sentinel", "sentinel": {"instances": 15, "quorum": 15,
+        "downAfterMilliseconds": 2147483647, "failoverTimeout": 2147483647}})",
 };
 
 TEST_F(ApiCrdContractTest, BothSidesAcceptTheEdgesOfEveryRange) {
