@@ -1,0 +1,67 @@
+// The binary's exit codes and messages: 0 for --help/--version, 2 for bad flags and for running.
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace {
+
+struct Outcome {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream file(path);
+  std::stringstream content;
+  content << file.rdbuf();
+  return content.str();
+}
+
+// Runs the operator with `args` (no sockets: every test disables or avoids the endpoints).
+Outcome run(const std::string& args) {
+  const std::string out = ::testing::TempDir() + "rdr_main_out.txt";
+  const std::string err = ::testing::TempDir() + "rdr_main_err.txt";
+  const std::string command =
+      std::string(RDR_OPERATOR_BINARY) + " " + args + " >" + out + " 2>" + err;
+  const int status = std::system(command.c_str());
+  Outcome result;
+  result.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.out = slurp(out);
+  result.err = slurp(err);
+  return result;
+}
+
+TEST(MainTest, VersionAndHelpExitZero) {
+  const Outcome version = run("--version");
+  EXPECT_EQ(version.code, 0);
+  EXPECT_EQ(version.out.rfind("redis-dr-operator ", 0), 0u) << version.out;
+  const Outcome help = run("--help");
+  EXPECT_EQ(help.code, 0);
+  EXPECT_NE(help.out.find("--leader-election-retry-period DURATION"), std::string::npos);
+}
+
+TEST(MainTest, BadFlagsExitTwoWithTheMessageAndAUsageHint) {
+  const Outcome bad = run("--log-format=xml");
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_EQ(bad.out, "");
+  EXPECT_EQ(bad.err, "redis-dr-operator: invalid value \"xml\" for flag --log-format: unknown log "
+                     "format \"xml\" (accepted: text, json)\n"
+                     "Run 'redis-dr-operator --help' for usage.\n");
+}
+
+TEST(MainTest, RunningExitsTwoBecauseTheManagerIsNotWiredYet) {
+  const Outcome running = run("--metrics-bind-address=0 --health-probe-bind-address=0");
+  EXPECT_EQ(running.code, 2);
+  EXPECT_NE(running.err.find("redis-dr-operator: the controller manager cannot run yet"),
+            std::string::npos)
+      << running.err;
+}
+
+} // namespace
