@@ -2,6 +2,7 @@
 // sockets (the redis-dr-sandbox binary serves it over HTTP/HTTPS with rdr::http).
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -22,6 +23,10 @@ struct ApiServerOptions {
   std::size_t event_history = 10000;
   // The address kubectl sees in legacy discovery's serverAddressByClientCIDRs ("127.0.0.1:6443").
   std::string server_address;
+  // How often a watch with allowWatchBookmarks=true gets a BOOKMARK (kube-apiserver: ~1 min).
+  std::chrono::milliseconds bookmark_interval{5000};
+  // The duration of a watch without timeoutSeconds (kube-apiserver: 1800-3600 s).
+  std::chrono::seconds watch_timeout{1800};
 };
 
 class ApiServer {

@@ -1,0 +1,41 @@
+// Label selectors (full grammar) and field selectors, as list and watch requests use them.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sandbox/apiserver/status.h"
+
+namespace rdr::sandbox {
+
+struct ResourceType;
+
+struct LabelRequirement {
+  enum class Op { Equals, NotEquals, In, NotIn, Exists, DoesNotExist };
+  std::string key;
+  Op op = Op::Exists;
+  std::vector<std::string> values;
+};
+
+struct FieldRequirement {
+  std::string field; // metadata.name, metadata.namespace, or a type's selectable field
+  bool equals = true;
+  std::string value;
+};
+
+struct Selector {
+  std::vector<LabelRequirement> labels;
+  std::vector<FieldRequirement> fields;
+
+  bool empty() const { return labels.empty() && fields.empty(); }
+  bool matches(const nlohmann::json& object) const;
+};
+
+// Parses `labelSelector` and `fieldSelector` for a type; 400 BadRequest on a syntax error or
+// an unsupported field label.
+ApiResult<Selector> parseSelector(const ResourceType& type, const std::string& labelSelector,
+                                  const std::string& fieldSelector);
+
+} // namespace rdr::sandbox
