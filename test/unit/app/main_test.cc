@@ -1,5 +1,6 @@
 // The binary's exit codes and messages: 0 for --help/--version, 2 for bad flags and for running.
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -24,10 +25,14 @@ std::string slurp(const std::string& path) {
   return content.str();
 }
 
-// Runs the operator with `args` (no sockets: every test disables or avoids the endpoints).
+// Runs the operator with `args` (no sockets: every test disables or avoids the endpoints). The
+// output files are named after the test and the process, since ctest runs tests in parallel.
 Outcome run(const std::string& args) {
-  const std::string out = ::testing::TempDir() + "rdr_main_out.txt";
-  const std::string err = ::testing::TempDir() + "rdr_main_err.txt";
+  const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+  const std::string stem = ::testing::TempDir() + "rdr_main_" + test->name() + "_" +
+                           std::to_string(::getpid());
+  const std::string out = stem + ".out";
+  const std::string err = stem + ".err";
   const std::string command =
       std::string(RDR_OPERATOR_BINARY) + " " + args + " >" + out + " 2>" + err;
   const int status = std::system(command.c_str());
@@ -35,6 +40,8 @@ Outcome run(const std::string& args) {
   result.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   result.out = slurp(out);
   result.err = slurp(err);
+  std::remove(out.c_str());
+  std::remove(err.c_str());
   return result;
 }
 
