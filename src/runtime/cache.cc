@@ -1,7 +1,7 @@
 // Cache: objects by key plus namespace and label indexes, replaced wholesale on relists.
 #include "rdr/runtime/cache.h"
 
-#include "rdr/runtime/label_selector.h"
+#include "rdr/kube/label_selector.h"
 
 namespace rdr::runtime {
 namespace {
@@ -111,7 +111,7 @@ std::optional<nlohmann::json> Cache::get(const kube::ObjectKey& key) const {
 
 Result<std::vector<nlohmann::json>> Cache::list(const std::string& namespace_,
                                                 const std::string& label_selector) const {
-  RDR_ASSIGN_OR_RETURN(const LabelSelector selector, LabelSelector::parse(label_selector));
+  RDR_ASSIGN_OR_RETURN(const kube::LabelSelector selector, kube::LabelSelector::parse(label_selector));
   std::lock_guard lock(mutex_);
   std::vector<nlohmann::json> out;
   auto consider = [&](const kube::ObjectKey& key) {

@@ -5,7 +5,7 @@
 #include <cstdio>
 
 #include "rdr/common/time_format.h"
-#include "rdr/runtime/label_selector.h"
+#include "rdr/kube/label_selector.h"
 
 namespace rdr::testing {
 namespace {
@@ -86,7 +86,7 @@ std::set<std::string> finalizersOf(const json& object) {
 }
 
 bool selectorMatches(const std::string& selector, const json& object) {
-  auto parsed = runtime::LabelSelector::parse(selector);
+  auto parsed = kube::LabelSelector::parse(selector);
   return parsed.has_value() && parsed->matchesObject(object);
 }
 
@@ -95,19 +95,19 @@ Result<bool> fieldsMatch(const std::string& selector, const json& object) {
   if (selector.empty()) {
     return true;
   }
-  auto terms = runtime::LabelSelector::parse(selector);
+  auto terms = kube::LabelSelector::parse(selector);
   if (!terms) {
     return terms.error();
   }
   const json& meta = object.value("metadata", json::object());
   for (const auto& term : terms->requirements()) {
     if ((term.key != "metadata.name" && term.key != "metadata.namespace") ||
-        (term.op != runtime::LabelSelector::Op::Equals &&
-         term.op != runtime::LabelSelector::Op::NotEquals)) {
+        (term.op != kube::LabelSelector::Op::Equals &&
+         term.op != kube::LabelSelector::Op::NotEquals)) {
       return Error(ErrorCode::Invalid, "field label not supported: " + term.key);
     }
-    const bool equal = meta.value(term.key.substr(9), "") == term.value;
-    if (equal != (term.op == runtime::LabelSelector::Op::Equals)) {
+    const bool equal = meta.value(term.key.substr(9), "") == term.values.front();
+    if (equal != (term.op == kube::LabelSelector::Op::Equals)) {
       return false;
     }
   }
@@ -163,7 +163,7 @@ Result<kube::ListResult> FakeKubeClient::list(const kube::Resource& resource,
   if (auto failure = takeFailureLocked(Verb::List)) {
     return *failure;
   }
-  auto selector = runtime::LabelSelector::parse(options.label_selector);
+  auto selector = kube::LabelSelector::parse(options.label_selector);
   if (!selector) {
     return selector.error();
   }
@@ -501,7 +501,7 @@ FakeKubeClient::watch(const kube::Resource& resource, const std::string& namespa
   if (auto failure = takeFailureLocked(Verb::Watch)) {
     return *failure;
   }
-  auto selector = runtime::LabelSelector::parse(options.label_selector);
+  auto selector = kube::LabelSelector::parse(options.label_selector);
   if (!selector) {
     return selector.error();
   }

@@ -42,7 +42,7 @@ struct RecordedCall {
 // 5. Watches from "" or "0" replay the current state as ADDED; from "N" they replay the logged
 //    events after N; N older than the kept history gives one in-stream ERROR 410 and the end.
 // 6. Lists with an RV older than the kept history fail with Expired (a compacted exact list).
-// 7. Label selectors as in runtime::LabelSelector; field selectors metadata.name/namespace only.
+// 7. Label selectors as in kube::LabelSelector; field selectors metadata.name/namespace only.
 //    A watched object that stops matching arrives as DELETED, one that starts matching as ADDED.
 // 8. Not emulated: server-side apply (Unsupported), strategic merge for CRs (Unsupported; core
 //    kinds get a plain merge patch), dry runs, managedFields, garbage collection.

@@ -35,7 +35,7 @@ public:
   ReplaceDelta replace(const std::vector<nlohmann::json>& objects);
 
   std::optional<nlohmann::json> get(const kube::ObjectKey& key) const;
-  // @param namespace_ empty for all; @param label_selector as in LabelSelector::parse.
+  // @param namespace_ empty for all; @param label_selector as in kube::LabelSelector::parse.
   Result<std::vector<nlohmann::json>> list(const std::string& namespace_ = "",
                                            const std::string& label_selector = "") const;
   // @return the keys of objects carrying label `label` with `value` (the label index).

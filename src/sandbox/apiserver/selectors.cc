@@ -21,89 +21,6 @@ std::string trim(const std::string& text) {
   return text.substr(begin, end - begin + 1);
 }
 
-// Splits on commas that are not inside parentheses (`a in (x,y),b`).
-std::vector<std::string> splitTopLevel(const std::string& text) {
-  std::vector<std::string> parts;
-  std::string current;
-  int depth = 0;
-  for (char c : text) {
-    if (c == '(') {
-      ++depth;
-    } else if (c == ')') {
-      --depth;
-    }
-    if (c == ',' && depth == 0) {
-      parts.push_back(current);
-      current.clear();
-    } else {
-      current.push_back(c);
-    }
-  }
-  parts.push_back(current);
-  return parts;
-}
-
-ApiResult<LabelRequirement> parseLabelRequirement(const std::string& raw) {
-  const std::string text = trim(raw);
-  LabelRequirement req;
-  auto fail = [&](const std::string& why) {
-    return ApiResult<LabelRequirement>(
-        badRequestError("unable to parse requirement: " + why + " in \"" + text + "\""));
-  };
-  if (text.empty()) {
-    return fail("found '', expected: !, identifier, or 'end of string'");
-  }
-  // 1. `!key` = DoesNotExist.
-  if (text[0] == '!') {
-    req.key = trim(text.substr(1));
-    req.op = LabelRequirement::Op::DoesNotExist;
-    return req.key.empty() ? fail("missing key after '!'") : ApiResult<LabelRequirement>(req);
-  }
-  // 2. `key in (a,b)` / `key notin (a,b)`.
-  for (const auto& [word, op] : {std::pair{std::string(" notin "), LabelRequirement::Op::NotIn},
-                                 std::pair{std::string(" in "), LabelRequirement::Op::In}}) {
-    const auto pos = text.find(word);
-    if (pos == std::string::npos) {
-      continue;
-    }
-    req.key = trim(text.substr(0, pos));
-    req.op = op;
-    std::string rest = trim(text.substr(pos + word.size()));
-    if (rest.size() < 2 || rest.front() != '(' || rest.back() != ')') {
-      return fail("found '" + rest + "', expected: '('");
-    }
-    std::string inner = rest.substr(1, rest.size() - 2);
-    size_t start = 0;
-    while (start <= inner.size()) {
-      const auto comma = inner.find(',', start);
-      const auto piece = trim(inner.substr(start, comma == std::string::npos ? std::string::npos
-                                                                              : comma - start));
-      if (!piece.empty()) {
-        req.values.push_back(piece);
-      }
-      if (comma == std::string::npos) {
-        break;
-      }
-      start = comma + 1;
-    }
-    return req;
-  }
-  // 3. `key!=v`, `key==v`, `key=v`; otherwise `key` = Exists.
-  if (const auto pos = text.find("!="); pos != std::string::npos) {
-    req = {trim(text.substr(0, pos)), LabelRequirement::Op::NotEquals, {trim(text.substr(pos + 2))}};
-  } else if (const auto pos2 = text.find("=="); pos2 != std::string::npos) {
-    req = {trim(text.substr(0, pos2)), LabelRequirement::Op::Equals, {trim(text.substr(pos2 + 2))}};
-  } else if (const auto pos3 = text.find('='); pos3 != std::string::npos) {
-    req = {trim(text.substr(0, pos3)), LabelRequirement::Op::Equals, {trim(text.substr(pos3 + 1))}};
-  } else {
-    req = {text, LabelRequirement::Op::Exists, {}};
-  }
-  if (req.key.empty() || req.key.find_first_of(" ()") != std::string::npos) {
-    return fail("invalid label key \"" + req.key + "\"");
-  }
-  return req;
-}
-
 // The string value of a dotted field path, "" when absent (field selectors compare text).
 std::string fieldValue(const json& object, const std::string& path) {
   const json* node = &object;
@@ -150,41 +67,8 @@ std::set<std::string> extraFieldLabels(const ResourceType& type) {
 } // namespace
 
 bool Selector::matches(const json& object) const {
-  const json emptyLabels = json::object();
-  const json* labelsNode = &emptyLabels;
-  if (object.contains("metadata") && object["metadata"].contains("labels") &&
-      object["metadata"]["labels"].is_object()) {
-    labelsNode = &object["metadata"]["labels"];
-  }
-  for (const auto& req : labels) {
-    const auto it = labelsNode->find(req.key);
-    const bool has = it != labelsNode->end() && it->is_string();
-    const std::string value = has ? it->get<std::string>() : "";
-    const bool inValues = std::find(req.values.begin(), req.values.end(), value) != req.values.end();
-    switch (req.op) {
-    case LabelRequirement::Op::Equals:
-    case LabelRequirement::Op::In:
-      if (!has || !inValues) {
-        return false;
-      }
-      break;
-    case LabelRequirement::Op::NotEquals:
-    case LabelRequirement::Op::NotIn:
-      if (has && inValues) {
-        return false;
-      }
-      break;
-    case LabelRequirement::Op::Exists:
-      if (!has) {
-        return false;
-      }
-      break;
-    case LabelRequirement::Op::DoesNotExist:
-      if (has) {
-        return false;
-      }
-      break;
-    }
+  if (!labels.matchesObject(object)) {
+    return false;
   }
   for (const auto& req : fields) {
     if ((fieldValue(object, req.field) == req.value) != req.equals) {
@@ -197,18 +81,14 @@ bool Selector::matches(const json& object) const {
 ApiResult<Selector> parseSelector(const ResourceType& type, const std::string& labelSelector,
                                   const std::string& fieldSelector) {
   Selector selector;
-  if (!trim(labelSelector).empty()) {
-    for (const auto& part : splitTopLevel(labelSelector)) {
-      auto req = parseLabelRequirement(part);
-      if (!req.ok()) {
-        return req.error();
-      }
-      selector.labels.push_back(req.value());
-    }
+  auto labels = kube::LabelSelector::parse(labelSelector);
+  if (!labels) {
+    return badRequestError(labels.error().message());
   }
+  selector.labels = std::move(*labels);
   if (!trim(fieldSelector).empty()) {
     const auto extra = extraFieldLabels(type);
-    for (const auto& raw : splitTopLevel(fieldSelector)) {
+    for (const auto& raw : kube::splitSelectorTerms(fieldSelector)) {
       const std::string part = trim(raw);
       FieldRequirement req;
       size_t opPos = part.find("!=");

@@ -6,18 +6,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "rdr/kube/label_selector.h"
 #include "sandbox/apiserver/status.h"
 
 namespace rdr::sandbox {
 
 struct ResourceType;
-
-struct LabelRequirement {
-  enum class Op { Equals, NotEquals, In, NotIn, Exists, DoesNotExist };
-  std::string key;
-  Op op = Op::Exists;
-  std::vector<std::string> values;
-};
 
 struct FieldRequirement {
   std::string field; // metadata.name, metadata.namespace, or a type's selectable field
@@ -26,7 +20,7 @@ struct FieldRequirement {
 };
 
 struct Selector {
-  std::vector<LabelRequirement> labels;
+  kube::LabelSelector labels;
   std::vector<FieldRequirement> fields;
 
   bool empty() const { return labels.empty() && fields.empty(); }

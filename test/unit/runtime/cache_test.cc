@@ -1,32 +1,14 @@
-// Tests of the informer cache and of label selectors.
+// Tests of the informer cache.
 #include "rdr/runtime/cache.h"
 
 #include <gtest/gtest.h>
 
-#include "rdr/runtime/label_selector.h"
 
 namespace rdr::runtime {
 namespace {
 
 nlohmann::json object(const std::string& ns, const std::string& name, nlohmann::json labels) {
   return {{"metadata", {{"namespace", ns}, {"name", name}, {"labels", labels}}}};
-}
-
-TEST(LabelSelectorTest, MatchesEqualityAndExistenceTerms) {
-  const nlohmann::json labels = {{"app", "redis"}, {"role", "primary"}};
-  auto matches = [&](const char* text) { return LabelSelector::parse(text).value().matches(labels); };
-  EXPECT_TRUE(matches(""));
-  EXPECT_TRUE(matches("app=redis"));
-  EXPECT_TRUE(matches("app==redis,role=primary"));
-  EXPECT_FALSE(matches("app=redis,role=replica"));
-  EXPECT_TRUE(matches("role!=replica"));
-  EXPECT_FALSE(matches("role!=primary"));
-  EXPECT_TRUE(matches("app"));
-  EXPECT_FALSE(matches("zone"));
-  EXPECT_TRUE(matches("!zone"));
-  EXPECT_FALSE(matches("!app"));
-  EXPECT_EQ(LabelSelector::parse("app in (a,b)").error().code(), ErrorCode::Unsupported);
-  EXPECT_EQ(LabelSelector::parse("a=b,,c").error().code(), ErrorCode::Invalid);
 }
 
 TEST(CacheTest, ListsByNamespaceAndSelectorAndIndexesLabels) {
