@@ -5,8 +5,15 @@
 #include "rdr/app/options.h"
 #include "rdr/app/version.h"
 #include "rdr/common/log.h"
+#include "signals.h"
 
 int main(int argc, char** argv) {
+  // Before any thread exists, so that every thread inherits the mask and only run()'s sigwait
+  // receives SIGTERM/SIGINT.
+  if (!rdr::app::blockShutdownSignals()) {
+    std::fprintf(stderr, "%s: cannot block SIGTERM and SIGINT\n", rdr::app::kProgramName.data());
+    return 1;
+  }
   const auto options = rdr::app::parseOptions(argc, argv);
   if (!options) {
     std::fprintf(stderr, "%s: %s\nRun '%s --help' for usage.\n", rdr::app::kProgramName.data(),

@@ -250,13 +250,5 @@ TEST_F(KubectlE2eTest, TwoSandboxesRunSideBySide) {
   EXPECT_NE(devSandbox("kubeconfig " + other).exit_code, 0);
 }
 
-TEST_F(KubectlE2eTest, UpWithoutNoOperatorSaysTheOperatorIsNotAvailable) {
-  const CommandResult up = devSandbox("up " + name_ + "-op");
-  EXPECT_EQ(up.exit_code, 2);
-  EXPECT_EQ(up.out, "");
-  EXPECT_NE(up.err.find("operator is not available yet"), std::string::npos) << up.err;
-  EXPECT_NE(up.err.find("--no-operator"), std::string::npos) << up.err;
-}
-
 } // namespace
 } // namespace rdr::sandbox::testing

@@ -1,9 +1,13 @@
-// The binary's exit codes and messages: 0 for --help/--version, 2 for bad flags and for running.
+// The binary's exit codes and messages: 0 for --help/--version, 2 for bad flags and for an API
+// server that cannot be found or reached.
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -25,16 +29,20 @@ std::string slurp(const std::string& path) {
   return content.str();
 }
 
-// Runs the operator with `args` (no sockets: every test disables or avoids the endpoints). The
-// output files are named after the test and the process, since ctest runs tests in parallel.
-Outcome run(const std::string& args) {
+// Files named after the test and the process, since ctest runs tests in parallel.
+std::string scratchStem() {
   const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-  const std::string stem = ::testing::TempDir() + "rdr_main_" + test->name() + "_" +
-                           std::to_string(::getpid());
+  return ::testing::TempDir() + "rdr_main_" + test->name() + "_" + std::to_string(::getpid());
+}
+
+// Runs the operator with `args` (every test disables the metrics and probe endpoints), after
+// `environment` (e.g. "env -u KUBECONFIG ").
+Outcome run(const std::string& args, const std::string& environment = "") {
+  const std::string stem = scratchStem();
   const std::string out = stem + ".out";
   const std::string err = stem + ".err";
   const std::string command =
-      std::string(RDR_OPERATOR_BINARY) + " " + args + " >" + out + " 2>" + err;
+      environment + std::string(RDR_OPERATOR_BINARY) + " " + args + " >" + out + " 2>" + err;
   const int status = std::system(command.c_str());
   Outcome result;
   result.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -63,10 +71,65 @@ TEST(MainTest, BadFlagsExitTwoWithTheMessageAndAUsageHint) {
                      "Run 'redis-dr-operator --help' for usage.\n");
 }
 
-TEST(MainTest, RunningExitsTwoBecauseTheManagerIsNotWiredYet) {
-  const Outcome running = run("--metrics-bind-address=0 --health-probe-bind-address=0");
+// A loopback port nothing listens on: bound, then closed again.
+int closedPort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = 0;
+  socklen_t length = sizeof(address);
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    return -1;
+  }
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+const std::string kNoEndpoints = " --metrics-bind-address=0 --health-probe-bind-address=0";
+
+TEST(MainTest, AnUnreachableApiServerExitsTwoNamingIt) {
+  const int port = closedPort();
+  ASSERT_GT(port, 0);
+  const std::string kubeconfig = scratchStem() + ".kubeconfig";
+  const std::string server = "https://127.0.0.1:" + std::to_string(port);
+  std::ofstream(kubeconfig) << "apiVersion: v1\nkind: Config\ncurrent-context: c\n"
+                               "clusters: [{name: k, cluster: {server: \""
+                            << server
+                            << "\", insecure-skip-tls-verify: true}}]\n"
+                               "users: [{name: u, user: {token: t}}]\n"
+                               "contexts: [{name: c, context: {cluster: k, user: u}}]\n";
+  const Outcome running = run("--kubeconfig=" + kubeconfig + kNoEndpoints);
+  std::remove(kubeconfig.c_str());
   EXPECT_EQ(running.code, 2);
-  EXPECT_NE(running.err.find("redis-dr-operator: the controller manager cannot run yet"),
+  EXPECT_EQ(running.out, "");
+  EXPECT_NE(running.err.find("\nredis-dr-operator: cannot reach the Kubernetes API server at " +
+                             server + ": "),
+            std::string::npos)
+      << running.err;
+}
+
+TEST(MainTest, AKubeconfigThatDoesNotExistExitsTwoNamingIt) {
+  const std::string missing = scratchStem() + ".missing-kubeconfig";
+  const Outcome running = run("--kubeconfig=" + missing + kNoEndpoints);
+  EXPECT_EQ(running.code, 2);
+  EXPECT_NE(running.err.find("\nredis-dr-operator: cannot load the kubeconfig \"" + missing + "\""),
+            std::string::npos)
+      << running.err;
+}
+
+TEST(MainTest, NoKubeconfigNoHomeConfigAndNoClusterExitsTwoNamingWhatWasTried) {
+  const std::string home = scratchStem() + ".home";
+  std::filesystem::create_directories(home);
+  const Outcome running = run(kNoEndpoints, "env -u KUBECONFIG -u KUBERNETES_SERVICE_HOST "
+                                            "-u KUBERNETES_SERVICE_PORT HOME=" + home + " ");
+  std::filesystem::remove_all(home);
+  EXPECT_EQ(running.code, 2);
+  EXPECT_NE(running.err.find("\nredis-dr-operator: no Kubernetes API server to connect to: "
+                             "--kubeconfig and $KUBECONFIG are unset, " + home +
+                             "/.kube/config does not exist, and the in-cluster config is "
+                             "unavailable ("),
             std::string::npos)
       << running.err;
 }
