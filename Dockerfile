@@ -22,7 +22,7 @@ WORKDIR /src
 
 # The configure/build commands of dev/test, with BUILD_TYPE=Release and the test suites off; then
 # install (stripped) into a staging prefix that the runtime stage copies from.
-RUN cmake -S /src -B /build -DCMAKE_BUILD_TYPE=Release -DRDR_BUILD_TESTS=OFF \
+RUN cmake -S /src -B /build -DCMAKE_BUILD_TYPE=Release -DRDR_BUILD_TESTS=OFF -DRDR_BUILD_BENCH=OFF \
  && cmake --build /build -j "$(nproc)" \
  && cmake --install /build --prefix /out/usr/local --strip \
  && /out/usr/local/bin/redis-dr-operator --version

@@ -1,6 +1,9 @@
 // LeaderElector: tryAcquireOrRenew on a Lease, the acquire/renew loop, release on shutdown.
 #include "rdr/runtime/leader_elector.h"
 
+#include <algorithm>
+#include <condition_variable>
+
 #include <spdlog/spdlog.h>
 
 #include "rdr/common/time_format.h"
@@ -186,7 +189,9 @@ void LeaderElector::start() {
 }
 
 void LeaderElector::stop() {
-  if (thread_.joinable() && thread_.get_id() == std::this_thread::get_id()) {
+  const bool from_callback = std::this_thread::get_id() == watchdog_id_.load() ||
+                             (thread_.joinable() && thread_.get_id() == std::this_thread::get_id());
+  if (thread_.joinable() && from_callback) {
     thread_.request_stop(); // called from a callback on our own thread: the loop ends by itself
     return;
   }
@@ -208,29 +213,65 @@ void LeaderElector::run(std::stop_token stop) {
   spdlog::info("{} became the leader on the lease {}/{}.", config_.identity,
                config_.lease_namespace, config_.lease_name);
   leading_.store(true);
+  last_renewal_.store(clock_.monotonic().time_since_epoch().count());
   if (config_.on_started_leading) {
     config_.on_started_leading();
   }
-  MonotonicTime last_renewal = clock_.monotonic();
-  while (sleeper_.sleepFor(config_.retry_period, stop)) {
+  std::jthread watchdog([this](std::stop_token watch_stop) { watchRenewDeadline(watch_stop); });
+  while (!stopped_leading_.load() && sleeper_.sleepFor(config_.retry_period, stop)) {
     if (tryAcquireOrRenew()) {
-      last_renewal = clock_.monotonic();
+      last_renewal_.store(clock_.monotonic().time_since_epoch().count());
       continue;
     }
     // Renewal failed for longer than renewDeadline: we can no longer be sure we lead. Stop now.
-    if (clock_.monotonic() - last_renewal >= config_.renew_deadline) {
+    const MonotonicTime last{MonotonicTime::duration(last_renewal_.load())};
+    if (clock_.monotonic() - last >= config_.renew_deadline) {
       spdlog::error("{} lost the lease {}/{}: no renewal for {} ms.", config_.identity,
                     config_.lease_namespace, config_.lease_name,
                     config_.renew_deadline.count());
       break;
     }
   }
-  leading_.store(false);
-  if (stop.stop_requested() && config_.release_on_cancel) {
+  watchdog.request_stop();
+  watchdog.join();
+  watchdog_id_.store(std::thread::id());
+  if (stop.stop_requested() && !stopped_leading_.load() && config_.release_on_cancel) {
+    leading_.store(false);
     if (Status released = release(); !released) {
       spdlog::warn("Releasing the lease failed: {}.", released.error().toString());
     }
   }
+  stopLeading();
+}
+
+void LeaderElector::watchRenewDeadline(std::stop_token stop) {
+  watchdog_id_.store(std::this_thread::get_id());
+  std::mutex mutex;
+  std::condition_variable_any wake;
+  const auto poll = std::min<std::chrono::milliseconds>(config_.retry_period,
+                                                        std::chrono::milliseconds(200));
+  std::unique_lock lock(mutex);
+  while (!wake.wait_for(lock, stop, poll, [] { return false; })) {
+    if (stop.stop_requested()) {
+      return;
+    }
+    const MonotonicTime last{MonotonicTime::duration(last_renewal_.load())};
+    if (clock_.monotonic() - last >= config_.renew_deadline) {
+      spdlog::error("{} lost the lease {}/{}: no renewal for {} ms while a renewal is still in "
+                    "flight.",
+                    config_.identity, config_.lease_namespace, config_.lease_name,
+                    config_.renew_deadline.count());
+      stopLeading();
+      return;
+    }
+  }
+}
+
+void LeaderElector::stopLeading() {
+  if (stopped_leading_.exchange(true)) {
+    return;
+  }
+  leading_.store(false);
   if (config_.on_stopped_leading) {
     config_.on_stopped_leading();
   }

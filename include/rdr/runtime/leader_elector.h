@@ -55,6 +55,8 @@ public:
   // Runs acquire → lead (renew) on a thread until stop() or until leadership is lost.
   void start();
   // Ends the loop, releases the lease if configured, calls on_stopped_leading if we led.
+  // on_stopped_leading runs on the elector's thread, or on its deadline watchdog's when a renewal
+  // hangs past renewDeadline; calling stop() from it is safe.
   void stop();
 
   bool isLeader() const { return leading_.load(); }
@@ -62,6 +64,12 @@ public:
 
 private:
   void run(std::stop_token stop);
+  // While leading: wakes every few hundred milliseconds and stops leading once no renewal
+  // succeeded for renewDeadline, even while a renewal request still hangs (client-go bounds the
+  // whole renew loop by the deadline; our requests have their own, longer, timeout).
+  void watchRenewDeadline(std::stop_token stop);
+  // Leaves leadership once: leading_ false, on_stopped_leading called exactly one time.
+  void stopLeading();
   bool holdsFreshRecordLocked() const;
   nlohmann::json recordFor(const nlohmann::json& old_spec, bool keep_acquire_time) const;
   void observeLocked(const nlohmann::json& lease);
@@ -78,6 +86,9 @@ private:
   MonotonicTime observed_time_{};                // local time the spec last changed
   std::string reported_leader_;
   std::atomic<bool> leading_{false};
+  std::atomic<bool> stopped_leading_{false};
+  std::atomic<MonotonicTime::rep> last_renewal_{0}; // clock_.monotonic() ticks of the last renewal
+  std::atomic<std::thread::id> watchdog_id_{};      // so stop() from a callback never joins itself
   std::uint32_t jitter_state_ = 1;
   std::jthread thread_;
 };

@@ -2,6 +2,8 @@
 #include "rdr/runtime/leader_elector.h"
 
 #include <atomic>
+#include <mutex>
+#include <condition_variable>
 #include <regex>
 
 #include <gtest/gtest.h>
@@ -15,6 +17,70 @@ namespace {
 using rdr::testing::Verb;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
+
+// Delegates to a FakeKubeClient, but Lease updates block while `hang` is set, like a request to
+// an API server that stopped answering (the real client would wait for its 30 s timeout).
+class HangingUpdateClient final : public kube::Client {
+public:
+  explicit HangingUpdateClient(kube::Client& inner) : inner_(inner) {}
+
+  void hang() {
+    std::lock_guard lock(mutex_);
+    hang_ = true;
+  }
+  void answer() {
+    std::lock_guard lock(mutex_);
+    hang_ = false;
+    wake_.notify_all();
+  }
+  int hanging() {
+    std::lock_guard lock(mutex_);
+    return hanging_;
+  }
+
+  // kube::Client
+  Result<nlohmann::json> get(const kube::Resource& r, const kube::ObjectKey& k) override {
+    return inner_.get(r, k);
+  }
+  Result<kube::ListResult> list(const kube::Resource& r, const std::string& ns,
+                                const kube::ListOptions& o) override {
+    return inner_.list(r, ns, o);
+  }
+  Result<nlohmann::json> create(const kube::Resource& r, const nlohmann::json& o) override {
+    return inner_.create(r, o);
+  }
+  Result<nlohmann::json> update(const kube::Resource& r, const nlohmann::json& o) override {
+    std::unique_lock lock(mutex_);
+    ++hanging_;
+    wake_.wait(lock, [&] { return !hang_; });
+    --hanging_;
+    lock.unlock();
+    return inner_.update(r, o);
+  }
+  Result<nlohmann::json> updateStatus(const kube::Resource& r, const nlohmann::json& o) override {
+    return inner_.updateStatus(r, o);
+  }
+  Result<nlohmann::json> patch(const kube::Resource& r, const kube::ObjectKey& k,
+                               kube::PatchType t, const nlohmann::json& p,
+                               const kube::PatchOptions& o, const std::string& sub) override {
+    return inner_.patch(r, k, t, p, o, sub);
+  }
+  Status remove(const kube::Resource& r, const kube::ObjectKey& k,
+                const kube::DeleteOptions& o) override {
+    return inner_.remove(r, k, o);
+  }
+  Result<std::unique_ptr<kube::WatchStream>> watch(const kube::Resource& r, const std::string& ns,
+                                                   const kube::WatchOptions& o) override {
+    return inner_.watch(r, ns, o);
+  }
+
+private:
+  kube::Client& inner_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool hang_ = false;
+  int hanging_ = 0;
+};
 
 class LeaderElectorTest : public ::testing::Test {
 protected:
@@ -156,6 +222,49 @@ TEST_F(LeaderElectorTest, StopsLeadingWhenRenewalsFailPastTheDeadline) {
     waited += sleeps[i];
   }
   EXPECT_GE(waited, seconds(10));
+  a.stop();
+  EXPECT_EQ(stopped_count_.load(), 1);
+}
+
+TEST_F(LeaderElectorTest, StopsLeadingAtTheDeadlineWhileARenewalStillHangs) {
+  HangingUpdateClient hanging(client_);
+  LeaderElector a(hanging, config("a"), clock_, sleeper_);
+  a.start();
+  ASSERT_TRUE(testing::waitUntil([&] { return a.isLeader(); }));
+  hanging.hang();
+  ASSERT_TRUE(testing::waitUntil([&] { return hanging.hanging() == 1; }));
+  // The renewal is stuck inside update(); another replica takes over after the lease duration
+  // (15 s), so this one must give up at the renew deadline (10 s) without the request returning.
+  // The fake sleeper already moved the clock one retry period (2 s) before that renewal: 2 + 7 = 9.
+  clock_.advance(seconds(7));
+  EXPECT_FALSE(testing::waitUntil([&] { return stopped_count_.load() > 0; }, milliseconds(500)));
+  EXPECT_TRUE(a.isLeader());
+  clock_.advance(seconds(2));
+  ASSERT_TRUE(testing::waitUntil([&] { return stopped_count_.load() == 1; }));
+  EXPECT_FALSE(a.isLeader());
+  EXPECT_EQ(hanging.hanging(), 1) << "the loss was declared while the renewal still hung";
+  hanging.answer();
+  a.stop();
+  EXPECT_EQ(stopped_count_.load(), 1) << "on_stopped_leading is called exactly once";
+}
+
+TEST_F(LeaderElectorTest, StopCalledFromTheLossCallbackDoesNotDeadlock) {
+  HangingUpdateClient hanging(client_);
+  LeaderElectionConfig c = config("a");
+  LeaderElector* self = nullptr;
+  c.on_stopped_leading = [&] {
+    stopped_count_++;
+    self->stop();
+  };
+  LeaderElector a(hanging, std::move(c), clock_, sleeper_);
+  self = &a;
+  a.start();
+  ASSERT_TRUE(testing::waitUntil([&] { return a.isLeader(); }));
+  hanging.hang();
+  ASSERT_TRUE(testing::waitUntil([&] { return hanging.hanging() == 1; }));
+  clock_.advance(seconds(11));
+  ASSERT_TRUE(testing::waitUntil([&] { return stopped_count_.load() == 1; }));
+  hanging.answer();
   a.stop();
   EXPECT_EQ(stopped_count_.load(), 1);
 }
