@@ -117,6 +117,7 @@ Status Informer::listAll() {
         options = kube::ListOptions{options_.label_selector, "", std::string(),
                                     options_.page_size, ""};
         items.clear();
+        list_rv.clear(); // the pages start over: the new first page's RV is the list's
         continue;
       }
       return page.error().wrap("while listing " + resource_.qualifiedName());
