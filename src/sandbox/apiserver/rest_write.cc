@@ -1,6 +1,7 @@
 // POST and PUT: the HTTP side of createObject/updateObject (status codes, Warning headers).
 #include "rdr/common/yaml.h"
 #include "sandbox/apiserver/core.h"
+#include "sandbox/apiserver/protobuf_decode.h"
 
 namespace rdr::sandbox {
 
@@ -25,6 +26,18 @@ http::Response outcomeResponse(const ResourceType& type, const WriteOutcome& out
   return response;
 }
 
+namespace {
+
+// The object a POST or PUT carries: JSON, or Kubernetes protobuf (kubectl create's generators).
+ApiResult<json> requestObject(const http::Request& request) {
+  if (isProtobufContentType(headerValue(request, "Content-Type"))) {
+    return decodeProtobufObject(request.body);
+  }
+  return parseJsonBody(request.body);
+}
+
+} // namespace
+
 http::Response handleCreate(Core& core, const http::Request& request, const RestTarget& target) {
   const auto& type = *target.type;
   if (!target.subresource.empty()) {
@@ -34,8 +47,11 @@ http::Response handleCreate(Core& core, const http::Request& request, const Rest
   if (!options.ok()) {
     return errorResponse(options.error());
   }
-  auto body = parseJsonBody(request.body);
+  auto body = requestObject(request);
   if (!body.ok()) {
+    if (isProtobufContentType(headerValue(request, "Content-Type"))) {
+      return errorResponse(body.error());
+    }
     // YAML bodies (Content-Type application/yaml) are accepted as kube-apiserver does.
     auto yaml = parseYamlDocument(request.body);
     if (!yaml) {
@@ -59,7 +75,7 @@ http::Response handleUpdate(Core& core, const http::Request& request, const Rest
   if (!options.ok()) {
     return errorResponse(options.error());
   }
-  auto body = parseJsonBody(request.body);
+  auto body = requestObject(request);
   if (!body.ok()) {
     return errorResponse(body.error());
   }

@@ -150,6 +150,22 @@ spec:
       << applied.err;
 }
 
+// kubectl create's generators send application/vnd.kubernetes.protobuf bodies.
+TEST_F(KubectlE2eTest, CreateGeneratorsSendProtobufForNamespaceSecretAndConfigMap) {
+  const CommandResult ns = kubectl("create namespace demo");
+  ASSERT_EQ(ns.exit_code, 0) << ns.err;
+  EXPECT_EQ(firstLine(ns.out), "namespace/demo created");
+  const CommandResult secret = kubectl("create secret generic s --from-literal=password=p -n demo");
+  ASSERT_EQ(secret.exit_code, 0) << secret.err;
+  EXPECT_EQ(firstLine(secret.out), "secret/s created");
+  const CommandResult configMap = kubectl("create configmap c --from-literal=a=b -n demo");
+  ASSERT_EQ(configMap.exit_code, 0) << configMap.err;
+  EXPECT_EQ(firstLine(configMap.out), "configmap/c created");
+  EXPECT_EQ(jsonpath("secret s -n demo", "{.data.password}"), "cA==");
+  EXPECT_EQ(jsonpath("secret s -n demo", "{.type}"), "Opaque");
+  EXPECT_EQ(jsonpath("configmap c -n demo", "{.data.a}"), "b");
+}
+
 TEST_F(KubectlE2eTest, DeletesWithoutFinalizers) {
   applySeeds();
   const CommandResult deleted = kubectl("delete rediscluster prod-redis -n production");
