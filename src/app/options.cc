@@ -1,6 +1,10 @@
 // Flag parsing with CLI11; CLI11's exceptions stop here and become Error values.
 #include "rdr/app/options.h"
 
+#include "rdr/common/file.h"
+
+#include "rdr/common/text.h"
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -213,14 +217,6 @@ Result<Options> convert(const RawFlags& raw, const CLI::App& app, const Environm
   return options;
 }
 
-std::string trim(std::string text) {
-  const auto begin = text.find_first_not_of(" \t\r\n");
-  if (begin == std::string::npos) {
-    return "";
-  }
-  return text.substr(begin, text.find_last_not_of(" \t\r\n") - begin + 1);
-}
-
 } // namespace
 
 Environment Environment::fromProcess() {
@@ -231,10 +227,8 @@ Environment Environment::fromProcess() {
   if (const char* ns = std::getenv("POD_NAMESPACE"); ns != nullptr && *ns != '\0') {
     env.inClusterNamespace = ns;
   } else {
-    std::ifstream file("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
-    std::stringstream content;
-    content << file.rdbuf();
-    env.inClusterNamespace = trim(content.str());
+    const auto content = readFile("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+    env.inClusterNamespace = content ? trim(*content) : std::string();
   }
   return env;
 }

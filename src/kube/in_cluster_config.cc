@@ -1,7 +1,8 @@
 // The config of a pod's service account (client-go rest.InClusterConfig).
 #include <cstdlib>
 
-#include "kube/read_file.h"
+#include "rdr/common/file.h"
+#include "rdr/common/text.h"
 #include "rdr/kube/config.h"
 
 namespace rdr::kube {
@@ -49,8 +50,8 @@ Result<ConnectionConfig> inClusterConfig(const InClusterEnvironment& environment
   if (!environment.pod_namespace.empty()) {
     config.namespace_ = environment.pod_namespace;
   } else if (auto file = readFile(environment.namespace_path);
-             file && !trimWhitespace(*file).empty()) {
-    config.namespace_ = trimWhitespace(*file);
+             file && !trim(*file).empty()) {
+    config.namespace_ = trim(*file);
   }
   config.description = "in-cluster service account (" + config.server + ")";
   return config;

@@ -2,7 +2,8 @@
 #include <cstdlib>
 #include <map>
 
-#include "kube/read_file.h"
+#include "rdr/common/file.h"
+#include "rdr/common/text.h"
 #include "rdr/common/base64.h"
 #include "rdr/common/yaml.h"
 #include "rdr/kube/config.h"

@@ -1,21 +1,14 @@
 // Label selector parsing and matching (apimachinery labels.Parse grammar).
 #include "rdr/kube/label_selector.h"
 
+#include "rdr/common/text.h"
+
 #include <algorithm>
 
 namespace rdr::kube {
 namespace {
 
 using nlohmann::json;
-
-std::string trim(std::string_view text) {
-  const auto begin = text.find_first_not_of(" \t");
-  if (begin == std::string_view::npos) {
-    return "";
-  }
-  const auto end = text.find_last_not_of(" \t");
-  return std::string(text.substr(begin, end - begin + 1));
-}
 
 Error parseError(const std::string& why, const std::string& term) {
   return Error(ErrorCode::Invalid,

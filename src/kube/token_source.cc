@@ -3,7 +3,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include "kube/read_file.h"
+#include "rdr/common/file.h"
+#include "rdr/common/text.h"
 
 namespace rdr::kube {
 
@@ -24,7 +25,7 @@ Result<std::string> TokenSource::token() {
   // 3. Never read successfully: the static token, if any (client-go: the file wins once read).
   // 4. Without any token the request cannot be authenticated: Unauthorized.
   auto content = readFile(token_file_);
-  std::string fresh = content ? trimWhitespace(std::move(content).value()) : std::string();
+  std::string fresh = content ? trim(std::move(content).value()) : std::string();
   next_refresh_ = now + kRefreshPeriod;
   if (!fresh.empty()) {
     if (cached_ && *cached_ != fresh) {

@@ -8,21 +8,14 @@
 #include <algorithm>
 
 #include "rdr/schema/cel.h"
+
+#include "rdr/common/text.h"
 #include "rdr/schema/validator.h"
 
 namespace rdr::schema {
 namespace {
 
 using nlohmann::json;
-
-std::string trim(const std::string& text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) {
-    return "";
-  }
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return text.substr(first, last - first + 1);
-}
 
 std::string ruleErrorString(const ValidationRule& rule) {
   return rule.message.empty() ? trim(rule.rule) : trim(rule.message);

@@ -23,6 +23,8 @@
 //  * No /scale, /log, /exec, /openapi/v2, no authentication or authorization.
 #include "rdr/sandbox/api_server.h"
 
+#include "rdr/common/file.h"
+
 #include <algorithm>
 #include <fstream>
 #include <sstream>
@@ -364,10 +366,8 @@ Result<std::vector<json>> loadCrdDirectory(const std::filesystem::path& director
   std::sort(files.begin(), files.end());
   std::vector<json> crds;
   for (const auto& file : files) {
-    std::ifstream in(file);
-    std::stringstream text;
-    text << in.rdbuf();
-    auto documents = parseYamlDocuments(text.str());
+    RDR_ASSIGN_OR_RETURN(const std::string text, readFile(file));
+    auto documents = parseYamlDocuments(text);
     if (!documents) {
       return documents.error().wrap("while reading " + file.string());
     }

@@ -1,6 +1,8 @@
 // Label selectors (full grammar) and field selectors, as list and watch requests use them.
 #include "sandbox/apiserver/selectors.h"
 
+#include "rdr/common/text.h"
+
 #include <algorithm>
 #include <cctype>
 #include <set>
@@ -11,15 +13,6 @@ namespace rdr::sandbox {
 namespace {
 
 using nlohmann::json;
-
-std::string trim(const std::string& text) {
-  const auto begin = text.find_first_not_of(" \t");
-  if (begin == std::string::npos) {
-    return "";
-  }
-  const auto end = text.find_last_not_of(" \t");
-  return text.substr(begin, end - begin + 1);
-}
 
 // The string value of a dotted field path, "" when absent (field selectors compare text).
 std::string fieldValue(const json& object, const std::string& path) {

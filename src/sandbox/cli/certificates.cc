@@ -1,6 +1,8 @@
 // Self-signed CA and server certificate with OpenSSL 3's C API.
 #include "certificates.h"
 
+#include "rdr/common/file.h"
+
 #include <memory>
 
 #include <openssl/bio.h>
@@ -162,10 +164,10 @@ bool certificateCovers(const std::string& server_cert_pem, const std::string& ad
 
 Result<Certificates> loadOrCreateCertificates(const fs::path& directory, const std::string& name,
                                               const std::string& address) {
-  auto ca = readWholeFile(directory / "ca.crt");
-  auto ca_key = readWholeFile(directory / "ca.key");
-  auto cert = readWholeFile(directory / "server.crt");
-  auto key = readWholeFile(directory / "server.key");
+  auto ca = readFile(directory / "ca.crt");
+  auto ca_key = readFile(directory / "ca.key");
+  auto cert = readFile(directory / "server.crt");
+  auto key = readFile(directory / "server.key");
   if (ca && ca_key && cert && key && certificateCovers(*cert, address)) {
     return Certificates{*ca, *ca_key, *cert, *key};
   }

@@ -1,6 +1,8 @@
 // State directory files: atomic writes, reads, the bearer token.
 #include "state_files.h"
 
+#include "rdr/common/file.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -50,19 +52,9 @@ Status writeFileAtomically(const fs::path& path, const std::string& content, fs:
   return okStatus();
 }
 
-Result<std::string> readWholeFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Error(ErrorCode::NotFound, "cannot read " + path.string());
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 Result<std::string> loadOrCreateToken(const fs::path& directory) {
   const fs::path path = directory / "token";
-  auto existing = readWholeFile(path);
+  auto existing = readFile(path);
   if (existing && existing->size() >= 32) {
     std::string token = *existing;
     while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) {

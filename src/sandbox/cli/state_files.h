@@ -13,8 +13,6 @@ namespace rdr::sandbox {
 Status writeFileAtomically(const std::filesystem::path& path, const std::string& content,
                            std::filesystem::perms mode);
 
-// The whole content of a file; NotFound when it does not exist.
-Result<std::string> readWholeFile(const std::filesystem::path& path);
 
 // The bearer token of `directory`/token, created (32 random bytes, hex) when missing or empty.
 Result<std::string> loadOrCreateToken(const std::filesystem::path& directory);
