@@ -11,6 +11,8 @@
 #include <spdlog/spdlog.h>
 
 #include "election.h"
+#include "rdr/controller/rediscluster_controller.h"
+#include "rdr/redis/admin.h"
 #include "rdr/common/clock.h"
 #include "rdr/runtime/sleeper.h"
 
@@ -179,6 +181,8 @@ int runManager(const Options& options, std::string_view version) {
   spdlog::info("redis-dr-operator {} starting (namespace={}, leader election={}).", version,
                options.watchNamespace.empty() ? "<all>" : options.watchNamespace,
                options.leaderElection.enabled ? "on" : "off");
+  // Redis connections of every controller: declared first, so it outlives them.
+  const std::unique_ptr<redis::RedisConnector> connector = redis::makeHiredisConnector();
   Manager manager(options, version);
   if (const Status started = manager.start(); !started) {
     spdlog::error("Cannot start the controller manager: {}.", started.error().message());
@@ -190,6 +194,11 @@ int runManager(const Options& options, std::string_view version) {
     std::fprintf(stderr, "%s: %s\n", kProgramName.data(), connected.error().message().c_str());
     return 2;
   }
+  controller::RedisClusterControllerOptions cluster_options;
+  cluster_options.watch_namespace = options.watchNamespace;
+  cluster_options.event_instance = leaderElectionIdentity();
+  manager.addController(controller::makeRedisClusterController(manager.client(), *connector,
+                                                               manager.metrics(), cluster_options));
   const Status ran = manager.run();
   manager.stop();
   if (!ran) {

@@ -53,7 +53,7 @@ public:
   Manager(const Manager&) = delete;
   Manager& operator=(const Manager&) = delete;
 
-  // Registers a controller; only before run(). Today no code registers any.
+  // Registers a controller; only before run().
   void addController(std::unique_ptr<Runnable> controller);
 
   // Registers the operator's metrics and the checks, then starts the metrics and probe servers.
@@ -74,6 +74,10 @@ public:
   void stop();
 
   bool connected() const { return connected_.load(); }
+  // The API client, after connect().
+  kube::Client& client() { return *client_; }
+  // The operator's metric families, after start().
+  observability::OperatorMetrics* metrics() { return metrics_ ? &*metrics_ : nullptr; }
   observability::Registry& registry() { return registry_; }
   observability::Endpoints& endpoints() { return endpoints_; }
 

@@ -1,0 +1,108 @@
+// The RedisCluster reconcile's pure step: spec + observations + now -> actions + status.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "rdr/api/redis_cluster.h"
+#include "rdr/common/clock.h"
+#include "rdr/controller/pod_view.h"
+#include "rdr/replication/failure_detection.h"
+#include "rdr/replication/node_state.h"
+
+namespace rdr::controller {
+
+// One data pod as observed this round.
+struct PodObservation {
+  PodView pod;
+  std::optional<replication::NodeState> node; // the probe's answer; nothing when it failed
+  std::string probe_error;                     // why the probe failed (or was not tried)
+  replication::ProbeRecord probes;             // history, including this round
+};
+
+struct ClusterObservation {
+  api::RedisCluster cluster;
+  std::map<int, PodObservation> pods; // by ordinal, including ordinals >= spec.instances
+  std::set<std::string> services;     // names of the owned Services that exist
+  std::set<std::string> pvcs;         // names of the owned PVCs that exist
+  std::optional<std::string> redis_conf; // the ConfigMap's redis.conf, when the ConfigMap exists
+  // The auth Secret: present with a usable password, or why not.
+  bool auth_secret_ready = false;
+  std::string auth_secret_problem;
+  // Only when the generated Secret must be created: the password to put in it.
+  std::optional<std::string> generated_password;
+  SystemTime now{};
+  std::string cluster_domain = "cluster.local";
+};
+
+// ---------------------------------------------------------------- actions (executed in order)
+
+struct CreateObject {
+  nlohmann::json object; // kind decides the resource
+};
+struct UpdateConfigMapData {
+  std::string name;
+  nlohmann::json data;
+};
+struct DeleteObject {
+  std::string kind; // "Pod" | "PersistentVolumeClaim"
+  std::string name;
+  std::string reason; // for the log
+};
+struct SetPodRoleLabel {
+  std::string pod;
+  std::string role; // "primary" | "replica"
+};
+// REPLICAOF NO ONE on the pod the plan recorded as currentPrimary (invariant 2).
+struct PromotePod {
+  std::string pod;
+  std::string pod_ip;
+};
+// CONFIG SET masterauth <the cluster's password>, then REPLICAOF host port.
+struct FollowPrimary {
+  std::string pod;
+  std::string pod_ip;
+  std::string upstream_host;
+  int upstream_port = 6379;
+};
+// A planned hand-over from a healthy primary: pause its writes, let `to` catch up, promote `to`,
+// make `from` follow it, unpause.
+struct Switchover {
+  std::string from_pod;
+  std::string from_ip;
+  std::string to_pod;
+  std::string to_ip;
+  std::string to_host; // the DNS name `from` follows afterwards
+};
+struct RecordEvent {
+  bool warning = false;
+  std::string reason;
+  std::string message;
+};
+struct CountFailover {};
+
+using Action = std::variant<CreateObject, UpdateConfigMapData, DeleteObject, SetPodRoleLabel,
+                            PromotePod, FollowPrimary, Switchover, RecordEvent, CountFailover>;
+
+struct ClusterPlan {
+  // The status to write. The executor writes it before any other action when it differs from the
+  // stored one, so the choice of primary is recorded before it is acted on (invariant 2).
+  api::RedisClusterStatus status;
+  std::vector<Action> actions;
+  std::chrono::milliseconds requeue_after{1000};
+  // Set when the spec cannot be served (invalid, unsupported): nothing is created or changed and
+  // the cluster is not requeued until its spec changes.
+  bool spec_refused = false;
+};
+
+// The whole decision. Pure: same inputs, same plan.
+ClusterPlan planCluster(const ClusterObservation& observation);
+
+} // namespace rdr::controller

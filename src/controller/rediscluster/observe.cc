@@ -1,0 +1,169 @@
+// Observes a RedisCluster: owned objects from the caches, its password, and its pods' Redis.
+#include "observe.h"
+
+#include <future>
+#include <random>
+
+#include "rdr/api/names.h"
+#include "rdr/api/well_known.h"
+#include "rdr/common/base64.h"
+#include "rdr/resources/redis_conf.h"
+
+namespace rdr::controller {
+namespace {
+
+using nlohmann::json;
+
+std::set<std::string> namesOf(const runtime::Cache& cache, const std::string& ns,
+                              const std::string& selector) {
+  std::set<std::string> names;
+  if (auto objects = cache.list(ns, selector); objects) {
+    for (const json& object : *objects) {
+      names.insert(object["metadata"].value("name", ""));
+    }
+  }
+  return names;
+}
+
+} // namespace
+
+replication::ProbeRecord ProbeHistory::record(const std::string& pod_key, bool succeeded,
+                                              SystemTime now, std::chrono::milliseconds interval,
+                                              const std::string& error) {
+  std::lock_guard lock(mutex_);
+  replication::ProbeRecord& record = records_[pod_key];
+  replication::recordProbe(record, succeeded, now, interval, error);
+  return record;
+}
+
+void ProbeHistory::forgetCluster(const std::string& cluster_key) {
+  std::lock_guard lock(mutex_);
+  const std::string prefix = cluster_key + "/";
+  for (auto it = records_.lower_bound(prefix); it != records_.end() && it->first.starts_with(prefix);) {
+    it = records_.erase(it);
+  }
+}
+
+std::string generatePassword() {
+  static constexpr std::string_view kAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  std::random_device device; // /dev/urandom on Linux
+  std::uniform_int_distribution<std::size_t> pick(0, kAlphabet.size() - 1);
+  std::string password;
+  for (int i = 0; i < 32; ++i) {
+    password += kAlphabet[pick(device)];
+  }
+  return password;
+}
+
+replication::NodeState toNodeState(const redis::ReplicationInfo& info) {
+  replication::NodeState node;
+  node.role = info.role == redis::Role::Master ? replication::NodeRole::Master
+                                               : replication::NodeRole::Replica;
+  node.master_host = info.master_host;
+  node.master_port = info.master_port;
+  node.master_link_up = info.master_link_up;
+  node.link_down_since_seconds = info.master_link_down_since_seconds;
+  node.sync_in_progress = info.master_sync_in_progress;
+  node.offset = info.processedOffset();
+  node.replid = info.master_replid;
+  node.replid2 = info.master_replid2;
+  node.connected_replicas = info.connected_slaves;
+  return node;
+}
+
+Result<ObservedCluster> Observer::observe(const api::RedisCluster& cluster) {
+  ObservedCluster observed;
+  ClusterObservation& observation = observed.observation;
+  observation.cluster = cluster;
+  observation.now = clock_.now();
+  observation.cluster_domain = cluster_domain_;
+  const std::string& ns = cluster.metadata.namespace_;
+  const std::string selector = std::string(api::kLabelCluster) + "=" + cluster.metadata.name;
+
+  RDR_ASSIGN_OR_RETURN(const std::vector<json> pods, caches_.pods.list(ns, selector));
+  for (const json& pod : pods) {
+    PodView view = viewPod(pod, cluster.metadata.name);
+    if (view.ordinal) {
+      const int ordinal = *view.ordinal;
+      observation.pods[ordinal].pod = std::move(view);
+    }
+  }
+  observation.services = namesOf(caches_.services, ns, selector);
+  observation.pvcs = namesOf(caches_.pvcs, ns, selector);
+  if (auto config_map = caches_.config_maps.get({ns, api::configMapName(cluster.metadata.name)})) {
+    observation.redis_conf =
+        (*config_map).value("data", json::object()).value(std::string(resources::kRedisConfKey), "");
+  }
+  RDR_RETURN_IF_ERROR(readAuth(cluster, observed));
+  probePods(cluster, observed);
+  return observed;
+}
+
+Status Observer::readAuth(const api::RedisCluster& cluster, ObservedCluster& observed) {
+  ClusterObservation& observation = observed.observation;
+  const std::string name = api::authSecretName(cluster);
+  auto secret = client_.get(kube::resources::secrets(), {cluster.metadata.namespace_, name});
+  if (!secret) {
+    if (!secret.error().is(ErrorCode::NotFound)) {
+      return secret.error().wrap("reading the auth Secret " + name);
+    }
+    if (cluster.spec.auth_secret) {
+      observation.auth_secret_problem =
+          "the Secret " + name + " named by spec.authSecret does not exist";
+      return okStatus();
+    }
+    observation.generated_password = generatePassword();
+    observed.password = observation.generated_password;
+    observation.auth_secret_ready = true;
+    return okStatus();
+  }
+  const json data = (*secret).value("data", json::object());
+  const std::string encoded = data.value("password", "");
+  auto decoded = base64Decode(encoded);
+  if (encoded.empty() || !decoded || decoded->empty()) {
+    observation.auth_secret_problem = "the Secret " + name + " has no non-empty key \"password\"";
+    return okStatus();
+  }
+  observed.password = std::move(decoded).value();
+  observation.auth_secret_ready = true;
+  return okStatus();
+}
+
+void Observer::probePods(const api::RedisCluster& cluster, ObservedCluster& observed) {
+  ClusterObservation& observation = observed.observation;
+  const auto interval = std::chrono::seconds(cluster.spec.failover.probe_interval_seconds);
+  const redis::Credentials credentials{std::nullopt, observed.password};
+  std::map<int, std::future<Result<redis::ReplicationInfo>>> pending;
+  for (auto& [ordinal, pod] : observation.pods) {
+    if (!observation.auth_secret_ready) {
+      pod.probe_error = "not probed: the password is unavailable";
+      continue;
+    }
+    if (pod.pod.pod_ip.empty()) {
+      pod.probe_error = "the pod has no IP yet";
+      continue;
+    }
+    auto admin = connector_.admin({pod.pod.pod_ip, api::kRedisPort}, credentials);
+    pending.emplace(ordinal, std::async(std::launch::async, [admin] { return admin->replicationInfo(); }));
+  }
+  for (auto& [ordinal, future] : pending) {
+    Result<redis::ReplicationInfo> info = future.get();
+    PodObservation& pod = observation.pods[ordinal];
+    if (info) {
+      pod.node = toNodeState(*info);
+    } else {
+      pod.probe_error = info.error().message();
+    }
+  }
+  if (!observation.auth_secret_ready) {
+    return; // no verdicts without a password: an unreadable Secret is not a dead primary
+  }
+  const std::string prefix = cluster.metadata.namespace_ + "/" + cluster.metadata.name + "/";
+  for (auto& [ordinal, pod] : observation.pods) {
+    pod.probes = history_.record(prefix + pod.pod.name, pod.node.has_value(), observation.now,
+                                 interval, pod.probe_error);
+  }
+}
+
+} // namespace rdr::controller

@@ -1,0 +1,73 @@
+// The observe step of a RedisCluster reconcile: caches, the auth Secret, parallel Redis probes.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "rdr/common/clock.h"
+#include "rdr/controller/cluster_plan.h"
+#include "rdr/kube/client.h"
+#include "rdr/redis/admin.h"
+#include "rdr/runtime/cache.h"
+
+namespace rdr::controller {
+
+// The informer caches the controller reads (owned objects are selected by redis.io/cluster).
+struct ClusterCaches {
+  const runtime::Cache& pods;
+  const runtime::Cache& services;
+  const runtime::Cache& config_maps;
+  const runtime::Cache& pvcs;
+};
+
+// Remembers probe histories between reconciles (failure detection counts across rounds).
+class ProbeHistory {
+public:
+  replication::ProbeRecord record(const std::string& pod_key, bool succeeded, SystemTime now,
+                                  std::chrono::milliseconds interval, const std::string& error);
+  // Forgets every pod of a cluster (it was deleted).
+  void forgetCluster(const std::string& cluster_key);
+
+private:
+  std::mutex mutex_;
+  std::map<std::string, replication::ProbeRecord> records_; // "ns/cluster/pod"
+};
+
+struct ObservedCluster {
+  ClusterObservation observation;
+  // The cluster's password when it could be read (or was just generated): AUTH and masterauth.
+  std::optional<std::string> password;
+};
+
+class Observer {
+public:
+  Observer(kube::Client& client, ClusterCaches caches, redis::RedisConnector& connector,
+           ProbeHistory& history, const Clock& clock, std::string cluster_domain)
+      : client_(client), caches_(caches), connector_(connector), history_(history), clock_(clock),
+        cluster_domain_(std::move(cluster_domain)) {}
+
+  // Reads what exists and probes every pod with an IP in parallel. Probe failures are
+  // observations; only a failed API read is an error.
+  Result<ObservedCluster> observe(const api::RedisCluster& cluster);
+
+private:
+  Status readAuth(const api::RedisCluster& cluster, ObservedCluster& observed);
+  void probePods(const api::RedisCluster& cluster, ObservedCluster& observed);
+
+  kube::Client& client_;
+  ClusterCaches caches_;
+  redis::RedisConnector& connector_;
+  ProbeHistory& history_;
+  const Clock& clock_;
+  std::string cluster_domain_;
+};
+
+// A random password for the generated <name>-auth Secret: 32 characters of [A-Za-z0-9].
+std::string generatePassword();
+
+// The node state the plan needs, from INFO replication.
+replication::NodeState toNodeState(const redis::ReplicationInfo& info);
+
+} // namespace rdr::controller

@@ -1,0 +1,298 @@
+// The plan's role step: primary health, failover, switchover, promotion, re-pointing, labels, pods.
+#include <string>
+#include <vector>
+
+#include "plan_internal.h"
+#include "rdr/api/names.h"
+#include "rdr/api/well_known.h"
+#include "rdr/replication/leader_choice.h"
+#include "rdr/resources/boot_role.h"
+#include "rdr/resources/pod.h"
+
+namespace rdr::controller::detail {
+namespace {
+
+using replication::NodeRole;
+using replication::PrimaryVerdict;
+
+constexpr std::string_view kPrimary = "primary";
+constexpr std::string_view kReplica = "replica";
+
+// A replica whose link to the primary went down at most this many probe intervals ago still
+// counts as current (the link of every replica goes down when the primary dies).
+constexpr int kRecentLinkIntervals = 10;
+
+bool isPhase(const api::RedisClusterStatus& status, api::ClusterPhase phase) {
+  return status.phase && *status.phase == phase;
+}
+
+replication::PrimaryFacts primaryFacts(const PodObservation* pod) {
+  replication::PrimaryFacts facts;
+  if (pod == nullptr) {
+    return facts;
+  }
+  facts.pod_exists = true;
+  facts.pod_deleting = pod->pod.deleting;
+  facts.container_running = pod->pod.container_running;
+  facts.container_state = pod->pod.container_state;
+  facts.reachable = pod->node.has_value();
+  if (pod->node) {
+    facts.role = pod->node->role;
+  }
+  facts.probes = pod->probes;
+  return facts;
+}
+
+// The candidates to replace the primary: the cluster's other pods below spec.instances.
+std::vector<replication::Candidate> candidates(const ClusterObservation& observation,
+                                               int lost_ordinal) {
+  const auto& spec = observation.cluster.spec;
+  const std::int64_t recent = static_cast<std::int64_t>(kRecentLinkIntervals) *
+                              spec.failover.probe_interval_seconds;
+  std::vector<replication::Candidate> result;
+  for (const auto& [ordinal, pod] : observation.pods) {
+    if (ordinal == lost_ordinal || ordinal >= spec.instances) {
+      continue;
+    }
+    replication::Candidate candidate;
+    candidate.name = pod.pod.name;
+    candidate.ordinal = ordinal;
+    candidate.reachable = pod.node.has_value();
+    candidate.deleting = pod.pod.deleting;
+    if (pod.node) {
+      candidate.offset = pod.node->offset;
+      candidate.link_recently_up =
+          pod.node->role == NodeRole::Replica &&
+          (pod.node->master_link_up || pod.node->link_down_since_seconds.value_or(recent + 1) <= recent);
+    }
+    result.push_back(std::move(candidate));
+  }
+  return result;
+}
+
+// True when the node follows the pod `primary` (by its DNS name or its IP) on the Redis port.
+bool followsPrimary(const replication::NodeState& node, const std::string& primary_host,
+                    const std::string& primary_ip) {
+  return node.role == NodeRole::Replica && node.master_port == api::kRedisPort &&
+         (node.master_host == primary_host || (!primary_ip.empty() && node.master_host == primary_ip));
+}
+
+class RolePlanner {
+public:
+  RolePlanner(const ClusterObservation& observation, ClusterPlan& plan)
+      : observation_(observation), cluster_(observation.cluster), plan_(plan) {}
+
+  RoleDecision run() {
+    choosePrimary();
+    if (!observation_.auth_secret_ready) {
+      return decision_; // without the password nothing can be probed or started safely
+    }
+    converge();
+    return decision_;
+  }
+
+private:
+  // Rules, in order:
+  // 1. no primary recorded yet: ordinal 0 (bootstrap, nothing to fail over from);
+  // 2. while the cluster is Creating (its primary never was a master) there is no failover;
+  // 3. a Failed primary is replaced by chooseLeader() when failover is enabled; the choice goes
+  //    into status before anything acts on it (invariant 2);
+  // 4. a healthy primary beyond spec.instances (scale-down) hands over to the best pod below it;
+  // 5. otherwise the recorded primary stays.
+  void choosePrimary() {
+    const auto& status = cluster_.status;
+    const auto& name = cluster_.metadata.name;
+    decision_.primary = status.current_primary;
+    std::optional<int> ordinal = api::podOrdinal(name, decision_.primary);
+    if (decision_.primary.empty() || !ordinal) { // rule 1
+      decision_.primary = api::podName(name, 0);
+      decision_.primary_ordinal = 0;
+      return;
+    }
+    decision_.primary_ordinal = *ordinal;
+    decision_.established = !status.phase.has_value() ? false
+                                                      : !isPhase(status, api::ClusterPhase::Creating) &&
+                                                            !isPhase(status, api::ClusterPhase::Failed);
+    const PodObservation* current = findPod(observation_, *ordinal);
+    decision_.assessment = replication::assessPrimary(primaryFacts(current),
+                                                      cluster_.spec.failover.failure_threshold);
+    decision_.failing_over = isPhase(status, api::ClusterPhase::FailingOver) &&
+                             !(current && current->node && current->node->role == NodeRole::Master);
+    if (!decision_.established || !observation_.auth_secret_ready) { // rule 2
+      return;
+    }
+    if (decision_.assessment.verdict == PrimaryVerdict::Failed) { // rule 3
+      if (!cluster_.spec.failover.enabled) {
+        decision_.failover_disabled = true;
+        return;
+      }
+      replaceBy(chooseLeader(candidates(observation_, *ordinal)), "failed: " + decision_.assessment.reason,
+                /*planned=*/false);
+      return;
+    }
+    if (*ordinal >= cluster_.spec.instances && decision_.assessment.verdict == PrimaryVerdict::Healthy) {
+      replaceBy(chooseLeader(candidates(observation_, *ordinal)),
+                "is beyond spec.instances=" + std::to_string(cluster_.spec.instances),
+                /*planned=*/true); // rule 4
+    }
+  }
+
+  void replaceBy(const replication::LeaderChoice& choice, const std::string& why, bool planned) {
+    const std::string lost = decision_.primary;
+    decision_.choice_reason = choice.explanation;
+    if (!choice.chosen) {
+      decision_.no_candidate = true;
+      return;
+    }
+    const int lost_ordinal = decision_.primary_ordinal;
+    decision_.lost_primary = lost;
+    decision_.primary = *choice.chosen;
+    decision_.primary_ordinal = api::podOrdinal(cluster_.metadata.name, decision_.primary).value_or(0);
+    decision_.failing_over = true;
+    plan_.actions.emplace_back(CountFailover{});
+    plan_.actions.emplace_back(RecordEvent{
+        !planned, planned ? "SwitchingOver" : "FailingOver",
+        "Primary " + lost + " " + why + "; promoting " + choice.explanation + "."});
+    if (planned) {
+      const PodObservation* from = findPod(observation_, lost_ordinal);
+      const PodObservation* to = findPod(observation_, decision_.primary_ordinal);
+      plan_.actions.emplace_back(Switchover{lost, from ? from->pod.pod_ip : "", decision_.primary,
+                                            to ? to->pod.pod_ip : "", primaryHost()});
+    }
+  }
+
+  std::string primaryHost() const {
+    return resources::podHost(cluster_, decision_.primary_ordinal, observation_.cluster_domain);
+  }
+
+  void converge() {
+    const PodObservation* primary = findPod(observation_, decision_.primary_ordinal);
+    const bool primary_usable = primary && primary->node && !primary->pod.deleting;
+    if (primary_usable && primary->node->role == NodeRole::Replica) {
+      plan_.actions.emplace_back(PromotePod{decision_.primary, primary->pod.pod_ip});
+      plan_.actions.emplace_back(RecordEvent{
+          false, "FailedOver",
+          decision_.primary + " was promoted and is the primary; the other pods follow it."});
+    }
+    if (primary_usable) {
+      repointOthers(*primary);
+    }
+    relabel();
+    deleteStaleAndSurplus(primary_usable && primary->node->role == NodeRole::Master);
+    createMissing();
+  }
+
+  // Every other reachable pod follows the primary (a second master is demoted: invariant 1).
+  void repointOthers(const PodObservation& primary) {
+    const std::string host = primaryHost();
+    for (const auto& [ordinal, pod] : observation_.pods) {
+      if (ordinal == decision_.primary_ordinal || !pod.node || pod.pod.deleting) {
+        continue;
+      }
+      if (!followsPrimary(*pod.node, host, primary.pod.pod_ip)) {
+        plan_.actions.emplace_back(FollowPrimary{pod.pod.name, pod.pod.pod_ip, host, api::kRedisPort});
+      }
+    }
+  }
+
+  // Replicas lose the primary label before the primary gets it, so <name>-leader never selects
+  // two pods because of us.
+  void relabel() {
+    std::vector<Action> primary_label;
+    for (const auto& [ordinal, pod] : observation_.pods) {
+      if (pod.pod.deleting) {
+        continue;
+      }
+      const bool is_primary = ordinal == decision_.primary_ordinal;
+      const std::string_view want = is_primary ? kPrimary : kReplica;
+      if (pod.pod.role_label == want) {
+        continue;
+      }
+      Action action = SetPodRoleLabel{pod.pod.name, std::string(want)};
+      if (is_primary) {
+        primary_label.push_back(std::move(action));
+      } else {
+        plan_.actions.push_back(std::move(action));
+      }
+    }
+    for (Action& action : primary_label) {
+      plan_.actions.push_back(std::move(action));
+    }
+  }
+
+  // Rules for deleting pods:
+  // 1. a pod beyond spec.instances goes, with its PVC, unless it is the primary (rule 4 of
+  //    choosePrimary hands over first);
+  // 2. a pod that is not the primary but would boot as a master (its args predate a failover)
+  //    is re-created as a replica (invariant 1): at once when its process is gone or unreachable
+  //    past the failure threshold; when it answers, only after it follows the primary and the
+  //    primary is a master, so the re-creation never leaves the cluster without a master.
+  void deleteStaleAndSurplus(bool primary_is_master) {
+    const auto& spec = cluster_.spec;
+    const std::string& name = cluster_.metadata.name;
+    for (const auto& [ordinal, pod] : observation_.pods) {
+      if (ordinal == decision_.primary_ordinal || pod.pod.deleting) {
+        continue;
+      }
+      if (ordinal >= spec.instances) { // rule 1
+        plan_.actions.emplace_back(DeleteObject{"Pod", pod.pod.name, "scaled down"});
+        if (observation_.pvcs.contains(api::pvcName(name, ordinal))) {
+          plan_.actions.emplace_back(
+              DeleteObject{"PersistentVolumeClaim", api::pvcName(name, ordinal), "scaled down"});
+        }
+        continue;
+      }
+      if (!pod.pod.boots_as_master) {
+        continue;
+      }
+      const bool dead = !pod.pod.container_running ||
+                        (!pod.node && pod.probes.consecutive_failures >= spec.failover.failure_threshold);
+      const bool demoted = pod.node && followsPrimary(*pod.node, primaryHost(), "") && primary_is_master;
+      if (dead || demoted) { // rule 2
+        plan_.actions.emplace_back(DeleteObject{
+            "Pod", pod.pod.name,
+            "it is not the primary but its spec would boot it as a master; it is re-created as a "
+            "replica of " + decision_.primary});
+      }
+    }
+    for (const std::string& pvc : observation_.pvcs) {
+      const auto ordinal = api::podOrdinal(name, pvc.substr(0, pvc.size() - std::string("-data").size()));
+      if (pvc.ends_with("-data") && ordinal && *ordinal >= spec.instances &&
+          !observation_.pods.contains(*ordinal)) {
+        plan_.actions.emplace_back(DeleteObject{"PersistentVolumeClaim", pvc, "scaled down"});
+      }
+    }
+  }
+
+  // Missing pods below spec.instances: the primary boots as a master only when it has no data to
+  // lose to a replica's resync (bootstrap, failover off, or nobody else to follow); every other
+  // pod boots as a replica of the primary (invariant 1).
+  void createMissing() {
+    for (int ordinal = 0; ordinal < cluster_.spec.instances; ++ordinal) {
+      if (observation_.pods.contains(ordinal)) {
+        continue;
+      }
+      const resources::BootRole role =
+          ordinal == decision_.primary_ordinal
+              ? resources::BootRole::primary()
+              : resources::BootRole::replicaOf(resources::Upstream{
+                    primaryHost(), api::kRedisPort, api::authSecretName(cluster_)});
+      if (auto pod = resources::buildPod(cluster_, ordinal, role); pod) {
+        plan_.actions.emplace_back(CreateObject{*pod});
+      }
+    }
+  }
+
+  const ClusterObservation& observation_;
+  const api::RedisCluster& cluster_;
+  ClusterPlan& plan_;
+  RoleDecision decision_;
+};
+
+} // namespace
+
+RoleDecision planRoles(const ClusterObservation& observation, ClusterPlan& plan) {
+  return RolePlanner(observation, plan).run();
+}
+
+} // namespace rdr::controller::detail

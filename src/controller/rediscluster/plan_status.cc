@@ -1,0 +1,222 @@
+// The plan's status step: phase, counts, instancesStatus and the conditions of api.md.
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "plan_internal.h"
+#include "rdr/api/derived.h"
+#include "rdr/api/names.h"
+#include "rdr/resources/boot_role.h"
+
+namespace rdr::controller::detail {
+namespace {
+
+using api::ClusterPhase;
+using api::ConditionStatus;
+using replication::NodeRole;
+
+constexpr std::string_view kConditionReady = "Ready";
+constexpr std::string_view kConditionPrimaryAvailable = "PrimaryAvailable";
+constexpr std::string_view kConditionReplicationHealthy = "ReplicationHealthy";
+
+struct ReplicaHealth {
+  int expected = 0;  // pods below spec.instances other than the primary
+  int streaming = 0; // reachable, following the primary, link up
+  std::vector<std::string> problems;
+};
+
+const api::InstanceStatus* previousInstance(const api::RedisClusterStatus& status,
+                                            const std::string& name) {
+  for (const auto& instance : status.instances_status) {
+    if (instance.name == name) {
+      return &instance;
+    }
+  }
+  return nullptr;
+}
+
+std::vector<api::InstanceStatus> instances(const ClusterObservation& observation,
+                                           const RoleDecision& roles) {
+  const PodObservation* primary = findPod(observation, roles.primary_ordinal);
+  const std::optional<std::int64_t> primary_offset =
+      primary && primary->node && primary->node->role == NodeRole::Master
+          ? std::optional<std::int64_t>(primary->node->offset)
+          : std::nullopt;
+  std::vector<api::InstanceStatus> result;
+  for (const auto& [ordinal, pod] : observation.pods) {
+    api::InstanceStatus instance;
+    instance.name = pod.pod.name;
+    instance.role = ordinal == roles.primary_ordinal ? "primary" : "replica";
+    instance.pod_ip = pod.pod.pod_ip;
+    instance.ready = pod.pod.ready;
+    if (pod.node) {
+      instance.replication_offset = pod.node->offset;
+      instance.connected_replicas = pod.node->connected_replicas;
+      if (pod.node->role == NodeRole::Replica) {
+        instance.master_link_status =
+            pod.node->master_link_up ? api::LinkStatus::Up : api::LinkStatus::Down;
+        if (primary_offset) {
+          instance.lag_bytes = std::max<std::int64_t>(0, *primary_offset - pod.node->offset);
+        }
+      }
+    } else if (const auto* previous = previousInstance(observation.cluster.status, instance.name)) {
+      // Unreachable: keep the last offset seen rather than pretend it went back to 0.
+      instance.replication_offset = previous->replication_offset;
+      if (instance.role == "replica") {
+        instance.master_link_status = api::LinkStatus::Down;
+      }
+    }
+    result.push_back(std::move(instance));
+  }
+  return result;
+}
+
+ReplicaHealth replicaHealth(const ClusterObservation& observation, const RoleDecision& roles) {
+  ReplicaHealth health;
+  const std::string host =
+      resources::podHost(observation.cluster, roles.primary_ordinal, observation.cluster_domain);
+  const PodObservation* primary = findPod(observation, roles.primary_ordinal);
+  const std::string primary_ip = primary ? primary->pod.pod_ip : "";
+  for (int ordinal = 0; ordinal < observation.cluster.spec.instances; ++ordinal) {
+    if (ordinal == roles.primary_ordinal) {
+      continue;
+    }
+    ++health.expected;
+    const PodObservation* pod = findPod(observation, ordinal);
+    const std::string name = api::podName(observation.cluster.metadata.name, ordinal);
+    if (pod == nullptr) {
+      health.problems.push_back(name + ": no pod");
+    } else if (!pod->node) {
+      health.problems.push_back(name + ": not reachable" +
+                                (pod->probe_error.empty() ? "" : " (" + pod->probe_error + ")"));
+    } else if (pod->node->role != NodeRole::Replica ||
+               (pod->node->master_host != host && pod->node->master_host != primary_ip)) {
+      health.problems.push_back(name + ": does not follow " + roles.primary + " yet");
+    } else if (!pod->node->master_link_up) {
+      health.problems.push_back(name + (pod->node->sync_in_progress ? ": full sync in progress"
+                                                                     : ": link to the primary is down"));
+    } else {
+      ++health.streaming;
+    }
+  }
+  return health;
+}
+
+std::string joined(const std::vector<std::string>& parts) {
+  std::string text;
+  for (const auto& part : parts) {
+    text += (text.empty() ? "" : "; ") + part;
+  }
+  return text;
+}
+
+api::Condition condition(const api::RedisCluster& cluster, std::string_view type, bool ok,
+                         std::string reason, std::string message) {
+  api::Condition result;
+  result.type = std::string(type);
+  result.status = ok ? ConditionStatus::True : ConditionStatus::False;
+  result.reason = std::move(reason);
+  result.message = std::move(message);
+  result.observed_generation = cluster.metadata.generation;
+  return result;
+}
+
+} // namespace
+
+void planStatus(const ClusterObservation& observation, const RoleDecision& roles, ClusterPlan& plan) {
+  const api::RedisCluster& cluster = observation.cluster;
+  api::RedisClusterStatus& status = plan.status;
+  status.current_primary = roles.primary;
+  status.instances_status = instances(observation, roles);
+  status.ready_instances = static_cast<int>(std::count_if(
+      status.instances_status.begin(), status.instances_status.end(),
+      [](const api::InstanceStatus& instance) { return instance.ready; }));
+
+  const PodObservation* primary = findPod(observation, roles.primary_ordinal);
+  const bool primary_ok = primary && primary->node && primary->node->role == NodeRole::Master;
+  const ReplicaHealth replicas = replicaHealth(observation, roles);
+  const bool surplus = static_cast<int>(observation.pods.size()) > cluster.spec.instances;
+
+  // Phase rules, in order: FailingOver while a chosen primary is not a master yet; Creating until
+  // the primary has first been a master; Healthy when everything streams; Degraded otherwise.
+  ClusterPhase phase = ClusterPhase::Degraded;
+  if (roles.failing_over && !primary_ok) {
+    phase = ClusterPhase::FailingOver;
+  } else if (!roles.established && !primary_ok) {
+    phase = ClusterPhase::Creating;
+  } else if (primary_ok && replicas.streaming == replicas.expected && !surplus &&
+             status.ready_instances == cluster.spec.instances) {
+    phase = ClusterPhase::Healthy;
+  }
+  status.phase = phase;
+
+  std::string primary_reason = "PrimaryAvailable";
+  std::string primary_message = roles.primary + " is the primary and accepts writes";
+  if (!observation.auth_secret_ready) {
+    primary_reason = "AuthSecretUnavailable";
+    primary_message = observation.auth_secret_problem;
+  } else if (primary_ok) {
+    // as initialised
+  } else if (phase == ClusterPhase::FailingOver) {
+    primary_reason = "FailingOver";
+    primary_message = "promoting " + roles.primary +
+                      (roles.lost_primary.empty() ? "" : " in place of " + roles.lost_primary) +
+                      (roles.choice_reason.empty() ? "" : ": " + roles.choice_reason);
+  } else if (phase == ClusterPhase::Creating) {
+    primary_reason = "Creating";
+    primary_message = "waiting for " + roles.primary + " to start as the primary";
+  } else if (roles.no_candidate) {
+    primary_reason = "NoFailoverCandidate";
+    primary_message = "primary " + roles.primary + " failed (" + roles.assessment.reason +
+                      ") and " + roles.choice_reason;
+  } else if (roles.failover_disabled) {
+    primary_reason = "FailoverDisabled";
+    primary_message = "primary " + roles.primary + " failed (" + roles.assessment.reason +
+                      ") and spec.failover.enabled is false";
+  } else {
+    primary_reason = "PrimaryUnavailable";
+    primary_message = "primary " + roles.primary + " is not available: " + roles.assessment.reason;
+  }
+
+  const std::string replication_message =
+      replicas.expected == 0
+          ? "no replicas are configured"
+          : std::to_string(replicas.streaming) + " of " + std::to_string(replicas.expected) +
+                " replicas stream from " + roles.primary +
+                (replicas.problems.empty() ? "" : ": " + joined(replicas.problems));
+
+  std::string ready_message = "the cluster is " + std::string(api::toString(phase));
+  if (phase == ClusterPhase::Healthy) {
+    ready_message = std::to_string(cluster.spec.instances) + " of " +
+                    std::to_string(cluster.spec.instances) + " instances ready, primary " + roles.primary;
+  } else if (!primary_ok) {
+    ready_message = primary_message;
+  } else if (!replicas.problems.empty()) {
+    ready_message = replication_message;
+  } else if (surplus) {
+    ready_message = "scaling down to " + std::to_string(cluster.spec.instances) + " instances";
+  } else {
+    ready_message = std::to_string(status.ready_instances) + " of " +
+                    std::to_string(cluster.spec.instances) + " instances ready";
+  }
+
+  const SystemTime now = observation.now;
+  api::setCondition(status.conditions,
+                    condition(cluster, kConditionReady, phase == ClusterPhase::Healthy,
+                              std::string(api::toString(phase)), ready_message),
+                    now);
+  api::setCondition(status.conditions,
+                    condition(cluster, kConditionPrimaryAvailable, primary_ok, primary_reason,
+                              primary_message),
+                    now);
+  api::setCondition(status.conditions,
+                    condition(cluster, kConditionReplicationHealthy,
+                              replicas.streaming == replicas.expected,
+                              replicas.streaming == replicas.expected ? "ReplicasStreaming"
+                                                                      : "ReplicasNotStreaming",
+                              replication_message),
+                    now);
+  api::setCondition(status.conditions, api::replicaModeCondition(cluster), now);
+}
+
+} // namespace rdr::controller::detail

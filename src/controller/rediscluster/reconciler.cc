@@ -1,0 +1,104 @@
+// One RedisCluster reconcile: observe, plan, record status first, then act.
+#include "reconciler.h"
+
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+#include "execute.h"
+#include "rdr/api/redis_cluster.h"
+
+namespace rdr::controller {
+
+using nlohmann::json;
+
+RedisClusterReconciler::RedisClusterReconciler(ReconcilerDependencies dependencies)
+    : deps_(std::move(dependencies)),
+      observer_(deps_.client, deps_.caches, deps_.connector, history_, deps_.clock,
+                deps_.cluster_domain) {}
+
+Result<runtime::ReconcileResult> RedisClusterReconciler::reconcile(const kube::ObjectKey& key) {
+  const std::optional<json> object = deps_.clusters.get(key);
+  if (!object) {
+    history_.forgetCluster(key.toString());
+    if (deps_.metrics) {
+      deps_.metrics->forgetCluster(key.namespace_, key.name);
+    }
+    return runtime::ReconcileResult{};
+  }
+  auto parsed = api::parseRedisCluster(*object);
+  if (!parsed) {
+    return parsed.error().wrap("reading RedisCluster " + key.toString());
+  }
+  const api::RedisCluster& cluster = *parsed;
+  if (cluster.metadata.deletion_timestamp) {
+    return runtime::ReconcileResult{}; // garbage collection removes what it owns
+  }
+
+  RDR_ASSIGN_OR_RETURN(ObservedCluster observed, observer_.observe(cluster));
+  const ClusterPlan plan = planCluster(observed.observation);
+
+  // Status first: the primary the plan chose is recorded before anything acts on it (invariant 2).
+  if (plan.status != cluster.status) {
+    RDR_RETURN_IF_ERROR(writeStatus(*object, plan.status));
+  }
+  exportMetrics(cluster, plan.status);
+  if (plan.spec_refused) {
+    spdlog::warn("RedisCluster {} is not served: {}.", key.toString(),
+                 plan.status.conditions.empty() ? "" : plan.status.conditions.front().message);
+    return runtime::ReconcileResult{}; // back when the spec changes
+  }
+
+  ExecutionContext context{deps_.client, deps_.connector, deps_.events, deps_.metrics, deps_.clock,
+                           deps_.sleeper, *object, redis::Credentials{std::nullopt, observed.password}};
+  if (Status executed = executeActions(plan.actions, context); !executed) {
+    // Redis and API hiccups are retried at the next probe tick, which keeps probing (and
+    // failure detection) going instead of backing off for minutes.
+    if (executed.error().is(ErrorCode::Conflict)) {
+      return executed.error();
+    }
+    spdlog::warn("RedisCluster {}: {}; retrying in {} ms.", key.toString(),
+                 executed.error().toString(), plan.requeue_after.count());
+  }
+  return runtime::ReconcileResult{plan.requeue_after};
+}
+
+Status RedisClusterReconciler::writeStatus(const json& object, const api::RedisClusterStatus& status) {
+  json updated = {{"apiVersion", object.value("apiVersion", "")},
+                  {"kind", object.value("kind", "")},
+                  {"metadata",
+                   {{"name", object["metadata"].value("name", "")},
+                    {"namespace", object["metadata"].value("namespace", "")},
+                    {"resourceVersion", object["metadata"].value("resourceVersion", "")}}},
+                  {"status", api::toJson(status)}};
+  auto written = deps_.client.updateStatus(kube::resources::redisClusters(), updated);
+  if (!written) {
+    return written.error().wrap("writing the status of RedisCluster " +
+                                object["metadata"].value("namespace", "") + "/" +
+                                object["metadata"].value("name", ""));
+  }
+  return okStatus();
+}
+
+// Seed 003's series for an in-cluster primary: the largest lag of a replica behind the primary,
+// and whether every replica's link is up (replica mode will report the cross-cluster link).
+void RedisClusterReconciler::exportMetrics(const api::RedisCluster& cluster,
+                                           const api::RedisClusterStatus& status) {
+  if (!deps_.metrics) {
+    return;
+  }
+  std::int64_t lag = 0;
+  bool links_up = true;
+  for (const auto& instance : status.instances_status) {
+    if (instance.role != "replica") {
+      continue;
+    }
+    lag = std::max(lag, instance.lag_bytes.value_or(0));
+    links_up = links_up && instance.master_link_status == api::LinkStatus::Up;
+  }
+  deps_.metrics->setReplicationLag(cluster.metadata.namespace_, cluster.metadata.name,
+                                   static_cast<double>(lag));
+  deps_.metrics->setMasterLinkUp(cluster.metadata.namespace_, cluster.metadata.name, links_up);
+}
+
+} // namespace rdr::controller

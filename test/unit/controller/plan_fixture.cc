@@ -1,0 +1,57 @@
+// describe(): one short line per plan action, so tables can compare whole plans.
+#include "plan_fixture.h"
+
+#include <type_traits>
+
+namespace rdr::controller::testing {
+namespace {
+
+std::string shortHost(const std::string& host) {
+  const auto dot = host.find('.');
+  return dot == std::string::npos ? host : host.substr(0, dot);
+}
+
+std::string describeCreate(const nlohmann::json& object) {
+  const std::string kind = object.value("kind", "");
+  std::string line = "create " + kind + " " + object["metadata"].value("name", "");
+  if (kind == "Pod") {
+    const auto& args = object["spec"]["containers"][0].value("args", nlohmann::json::array());
+    line += args.empty() ? " primary" : " replica-of " + shortHost(args[1].get<std::string>());
+  }
+  return line;
+}
+
+} // namespace
+
+std::vector<std::string> describe(const std::vector<Action>& actions) {
+  std::vector<std::string> lines;
+  for (const Action& action : actions) {
+    lines.push_back(std::visit(
+        [](const auto& a) -> std::string {
+          using T = std::decay_t<decltype(a)>;
+          if constexpr (std::is_same_v<T, CreateObject>) {
+            return describeCreate(a.object);
+          } else if constexpr (std::is_same_v<T, UpdateConfigMapData>) {
+            return "update ConfigMap " + a.name;
+          } else if constexpr (std::is_same_v<T, DeleteObject>) {
+            return "delete " + a.kind + " " + a.name;
+          } else if constexpr (std::is_same_v<T, SetPodRoleLabel>) {
+            return "label " + a.pod + " " + a.role;
+          } else if constexpr (std::is_same_v<T, PromotePod>) {
+            return "promote " + a.pod;
+          } else if constexpr (std::is_same_v<T, FollowPrimary>) {
+            return "follow " + a.pod + " " + shortHost(a.upstream_host);
+          } else if constexpr (std::is_same_v<T, Switchover>) {
+            return "switchover " + a.from_pod + " " + a.to_pod;
+          } else if constexpr (std::is_same_v<T, RecordEvent>) {
+            return std::string("event ") + (a.warning ? "Warning " : "Normal ") + a.reason;
+          } else {
+            return "count failover";
+          }
+        },
+        action));
+  }
+  return lines;
+}
+
+} // namespace rdr::controller::testing
