@@ -147,6 +147,7 @@ void Observer::probePods(const api::RedisCluster& cluster, ObservedCluster& obse
     auto admin = connector_.admin({pod.pod.pod_ip, api::kRedisPort}, credentials);
     pending.emplace(ordinal, std::async(std::launch::async, [admin] { return admin->replicationInfo(); }));
   }
+  std::string refused_by;
   for (auto& [ordinal, future] : pending) {
     Result<redis::ReplicationInfo> info = future.get();
     PodObservation& pod = observation.pods[ordinal];
@@ -154,7 +155,18 @@ void Observer::probePods(const api::RedisCluster& cluster, ObservedCluster& obse
       pod.node = toNodeState(*info);
     } else {
       pod.probe_error = info.error().message();
+      if (info.error().is(ErrorCode::Unauthorized)) {
+        refused_by += (refused_by.empty() ? "" : ", ") + pod.pod.name;
+      }
     }
+  }
+  if (!refused_by.empty()) {
+    // A live Redis that refuses the password is not a failed one: no verdicts, no failover, and
+    // the condition says what to check.
+    observation.auth_secret_ready = false;
+    observation.auth_secret_problem =
+        "pod(s) " + refused_by + " refuse the password in the Secret " + api::authSecretName(cluster) +
+        " (was the Secret changed or re-created? pods keep the password they started with)";
   }
   if (!observation.auth_secret_ready) {
     return; // no verdicts without a password: an unreadable Secret is not a dead primary

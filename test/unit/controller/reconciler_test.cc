@@ -222,5 +222,25 @@ TEST_F(ReconcilerTest, ARestartAfterThePromotionBeforeTheRelabelConverges) {
   EXPECT_EQ(masters(redis_, endpoints_), 1) << "invariant 1: one master";
 }
 
+TEST_F(ReconcilerTest, PodsRefusingThePasswordAreReportedNotFailedOver) {
+  ASSERT_EQ(reconcileUntil(api::ClusterPhase::Healthy).phase, api::ClusterPhase::Healthy);
+  auto secret = client_.get(kube::resources::secrets(), {"apps", "cache-auth"});
+  (*secret)["data"]["password"] = base64Encode("rotated-behind-our-back");
+  ASSERT_TRUE(client_.update(kube::resources::secrets(), *secret).has_value());
+  redis_.clearCommands();
+  api::RedisClusterStatus status;
+  for (int i = 0; i < 5; ++i) {
+    status = reconcileOnce();
+  }
+  EXPECT_EQ(status.current_primary, "cache-0");
+  EXPECT_TRUE(redis_.mutations().empty()) << redis_.mutations().front();
+  const api::Condition* primary = api::findCondition(status.conditions, "PrimaryAvailable");
+  ASSERT_NE(primary, nullptr);
+  EXPECT_EQ(primary->reason, "AuthSecretUnavailable");
+  EXPECT_NE(primary->message.find("refuse the password in the Secret cache-auth"), std::string::npos)
+      << primary->message;
+  EXPECT_EQ(primary->message.find("rotated-behind-our-back"), std::string::npos);
+}
+
 } // namespace
 } // namespace rdr::controller

@@ -1,0 +1,54 @@
+// A sandbox with the node agent, an operator process the test controls, kubectl and redis-cli.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "../sandbox/sandbox_fixture.h"
+
+namespace rdr::sandbox::testing {
+
+class ClusterSandboxTest : public SandboxTest {
+protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  // The operator: a child process (not `dev/sandbox up`'s) so tests can kill and restart it.
+  void startOperator();
+  void killOperator(); // SIGKILL: no lease release, no cleanup
+  std::string operatorLog() const;
+  std::string metrics(); // the text of /metrics
+
+  // kubectl -n apps get <what> -o jsonpath=<path>; "" when it fails.
+  std::string jsonpath(const std::string& what, const std::string& path);
+  void applyCluster(const std::string& name, int instances);
+  // Polls until the cluster's phase is `phase` (and observedGeneration is current).
+  void waitForPhase(const std::string& cluster, const std::string& phase,
+                    std::chrono::seconds timeout = std::chrono::seconds(60));
+  std::string password(const std::string& cluster);
+
+  // redis-cli against host:6379 with the cluster's password; stdin from `input` when given.
+  CommandResult redisCli(const std::string& cluster, const std::string& host,
+                         const std::string& arguments, const std::string& input = "");
+  // SET key:<i> value-<i> for i in [first, first+count) through `host`, then WAIT for `replicas`.
+  void writeKeys(const std::string& cluster, const std::string& host, int first, int count,
+                 int replicas);
+  int countKeys(const std::string& cluster, const std::string& host);
+  std::string role(const std::string& cluster, const std::string& pod_ip); // "master"/"slave"/""
+
+  std::string podIp(const std::string& pod);
+  std::string clusterIp(const std::string& service);
+  CommandResult fault(const std::string& action, const std::string& target);
+
+  // Polls `condition` every 200 ms until it holds or the timeout passes.
+  bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
+
+  pid_t operator_pid_ = -1;
+  int operator_starts_ = 0;
+};
+
+} // namespace rdr::sandbox::testing
