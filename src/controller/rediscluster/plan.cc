@@ -44,7 +44,7 @@ ClusterPlan planCluster(const ClusterObservation& observation) {
   ClusterPlan plan;
   plan.status = cluster.status;
   plan.status.observed_generation = cluster.metadata.generation;
-  plan.status.instances = cluster.spec.instances;
+  plan.status.instances = static_cast<int>(observation.pods.size()); // data pods that exist
   plan.status.write_service = api::leaderServiceName(cluster.metadata.name);
   plan.requeue_after = std::chrono::seconds(cluster.spec.failover.probe_interval_seconds);
 

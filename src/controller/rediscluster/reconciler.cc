@@ -18,6 +18,19 @@ RedisClusterReconciler::RedisClusterReconciler(ReconcilerDependencies dependenci
                 deps_.cluster_domain) {}
 
 Result<runtime::ReconcileResult> RedisClusterReconciler::reconcile(const kube::ObjectKey& key) {
+  const auto started = std::chrono::steady_clock::now();
+  Result<runtime::ReconcileResult> result = reconcileCluster(key);
+  if (deps_.metrics) {
+    const auto outcome = !result ? observability::ReconcileOutcome::Error
+                         : result->requeue_after ? observability::ReconcileOutcome::RequeueAfter
+                                                 : observability::ReconcileOutcome::Success;
+    deps_.metrics->observeReconcile("rediscluster", outcome,
+                                    std::chrono::steady_clock::now() - started);
+  }
+  return result;
+}
+
+Result<runtime::ReconcileResult> RedisClusterReconciler::reconcileCluster(const kube::ObjectKey& key) {
   const std::optional<json> object = deps_.clusters.get(key);
   if (!object) {
     history_.forgetCluster(key.toString());

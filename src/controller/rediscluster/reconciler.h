@@ -31,6 +31,7 @@ public:
   Result<runtime::ReconcileResult> reconcile(const kube::ObjectKey& key) override;
 
 private:
+  Result<runtime::ReconcileResult> reconcileCluster(const kube::ObjectKey& key);
   Status writeStatus(const nlohmann::json& object, const api::RedisClusterStatus& status);
   void exportMetrics(const api::RedisCluster& cluster, const api::RedisClusterStatus& status);
 
