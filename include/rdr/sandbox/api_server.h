@@ -27,6 +27,9 @@ struct ApiServerOptions {
   std::chrono::milliseconds bookmark_interval{5000};
   // The duration of a watch without timeoutSeconds (kube-apiserver: 1800-3600 s).
   std::chrono::seconds watch_timeout{1800};
+  // Where Services get their ClusterIPs from (kube-apiserver's --service-cluster-ip-range); the
+  // first ten addresses are skipped. The sandbox gives each slot its own loopback range.
+  std::string service_cidr = "10.96.0.0/12";
 };
 
 class ApiServer {

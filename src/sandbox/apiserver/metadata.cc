@@ -1,7 +1,12 @@
 // Object names, the defaults kube-apiserver gives built-ins on create, and CRD status.
+#include <arpa/inet.h>
+
+#include <cstdint>
+#include <cstdlib>
 #include <regex>
 #include <set>
 
+#include "rdr/common/base64.h"
 #include "sandbox/apiserver/core.h"
 
 namespace rdr::sandbox {
@@ -22,19 +27,35 @@ const char* const kDns1035Message =
     "alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', "
     "regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
 
-// The next free ClusterIP of 10.96.0.0/12 (10.96.0.1 is the kubernetes Service, .10 is DNS).
+// The next free ClusterIP of options.service_cidr (by default 10.96.0.0/12, where 10.96.0.1 is the
+// kubernetes Service and .10 DNS): the lowest address from the network's 11th on whose last octet
+// is neither 0 nor 255; "" when the range is malformed or full.
 std::string allocateClusterIp(Core& core) {
+  const std::string& cidr = core.options.service_cidr;
+  const auto slash = cidr.find('/');
+  in_addr network{};
+  if (slash == std::string::npos || ::inet_pton(AF_INET, cidr.substr(0, slash).c_str(), &network) != 1) {
+    return "";
+  }
+  const int prefix = std::atoi(cidr.c_str() + slash + 1);
+  if (prefix < 8 || prefix > 30) {
+    return "";
+  }
+  const std::uint32_t base = ntohl(network.s_addr) & (~std::uint32_t{0} << (32 - prefix));
   std::set<std::string> used;
   for (const auto* svc : core.storage.list("services", "")) {
     if (svc->contains("spec") && (*svc)["spec"].is_object()) {
       used.insert((*svc)["spec"].value("clusterIP", std::string()));
     }
   }
-  for (int n = 11; n < 65536 * 16; ++n) {
-    const std::string ip = "10." + std::to_string(96 + n / 65536) + "." + std::to_string((n / 256) % 256) +
-                           "." + std::to_string(n % 256);
-    if (n % 256 != 0 && n % 256 != 255 && !used.contains(ip)) {
-      return ip;
+  const std::uint32_t size = std::uint32_t{1} << (32 - prefix);
+  for (std::uint32_t n = 11; n + 1 < size; ++n) {
+    const std::uint32_t ip = base + n;
+    const std::string text = std::to_string(ip >> 24) + "." + std::to_string((ip >> 16) & 0xff) +
+                             "." + std::to_string((ip >> 8) & 0xff) + "." +
+                             std::to_string(ip & 0xff);
+    if ((ip & 0xff) != 0 && (ip & 0xff) != 255 && !used.contains(text)) {
+      return text;
     }
   }
   return "";
@@ -102,6 +123,23 @@ void serviceDefaults(Core& core, json& svc) {
     spec["allocateLoadBalancerNodePorts"] = true;
   }
   svc["status"] = {{"loadBalancer", json::object()}};
+}
+
+// kube-apiserver folds a Secret's write-only stringData into data (base64) and never stores it.
+void foldStringData(json& secret) {
+  if (!secret.contains("stringData") || !secret["stringData"].is_object()) {
+    return;
+  }
+  json& data = secret["data"];
+  if (!data.is_object()) {
+    data = json::object();
+  }
+  for (auto it = secret["stringData"].begin(); it != secret["stringData"].end(); ++it) {
+    if (it.value().is_string()) {
+      data[it.key()] = base64Encode(it.value().get<std::string>());
+    }
+  }
+  secret.erase("stringData");
 }
 
 void podDefaults(json& pod) {
@@ -254,6 +292,7 @@ void applyBuiltInCreateDefaults(Core& core, const ResourceType& type, json& obje
   } else if (type.group.empty() && type.plural == "pods") {
     podDefaults(object);
   } else if (type.group.empty() && type.plural == "secrets") {
+    foldStringData(object);
     if (!object.contains("type")) {
       object["type"] = "Opaque";
     }
@@ -279,6 +318,9 @@ void applyBuiltInCreateDefaults(Core& core, const ResourceType& type, json& obje
 }
 
 void applyBuiltInUpdateDefaults(Core& core, const ResourceType& type, const json& old, json& object) {
+  if (type.group.empty() && type.plural == "secrets") {
+    foldStringData(object);
+  }
   if (!(type.group.empty() && type.plural == "services") || !old.contains("spec")) {
     return;
   }

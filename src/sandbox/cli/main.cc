@@ -1,4 +1,5 @@
 // redis-dr-sandbox: the local stand-in for a Kubernetes cluster (development and test fixture).
+#include <arpa/inet.h>
 #include <signal.h>
 
 #include <spdlog/spdlog.h>
@@ -6,6 +7,29 @@
 
 #include "rdr/common/log.h"
 #include "serve.h"
+
+namespace {
+
+// An IPv4 CIDR with a prefix length between 8 and 30, e.g. 127.10.0.0/17.
+const CLI::Validator kIpv4Cidr(
+    [](std::string& text) -> std::string {
+      const auto slash = text.find('/');
+      in_addr address{};
+      if (slash == std::string::npos ||
+          ::inet_pton(AF_INET, text.substr(0, slash).c_str(), &address) != 1) {
+        return "\"" + text + "\" is not an IPv4 CIDR such as 127.10.0.0/17";
+      }
+      const std::string prefix = text.substr(slash + 1);
+      if (prefix.empty() || prefix.size() > 2 ||
+          prefix.find_first_not_of("0123456789") != std::string::npos || std::stoi(prefix) < 8 ||
+          std::stoi(prefix) > 30) {
+        return "the CIDR \"" + text + "\" needs a prefix length between 8 and 30";
+      }
+      return "";
+    },
+    "IPv4 CIDR");
+
+} // namespace
 
 int main(int argc, char** argv) {
   // Termination signals are taken by sigwait() in serve(); block them before any thread starts
@@ -37,6 +61,33 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingDirectory);
   CLI::Option* insecure = serve->add_option("--insecure-http-port", insecure_port,
                                             "Also serve plain HTTP without authentication");
+  serve->add_option("--pod-cidr", options.pod_cidr,
+                    "Pod IPs of the node agent, e.g. 127.10.0.0/17 (turns the node agent on)")
+      ->check(kIpv4Cidr);
+  serve->add_option("--service-cidr", options.service_cidr,
+                    "Service ClusterIPs, e.g. 127.10.128.0/18 (default 10.96.0.0/12)")
+      ->check(kIpv4Cidr);
+  serve->add_option("--load-balancer-cidr", options.load_balancer_cidr,
+                    "LoadBalancer ingress IPs of the Service proxy, e.g. 127.10.192.0/18")
+      ->check(kIpv4Cidr);
+  bool node_agent = false;
+  bool no_node_agent = false;
+  CLI::Option* node_agent_flag = serve->add_flag(
+      "--node-agent", node_agent, "Run the node agent and the Service proxy (needs --pod-cidr)");
+  CLI::Option* no_node_agent_flag =
+      serve->add_flag("--no-node-agent", no_node_agent, "Serve the API only");
+  node_agent_flag->excludes(no_node_agent_flag);
+  std::int64_t probe_period_ms = 1000;
+  std::int64_t backoff_initial_ms = 10'000;
+  std::int64_t backoff_max_ms = 300'000;
+  serve->add_option("--probe-period-ms", probe_period_ms, "Readiness probe period (tests)")
+      ->check(CLI::Range(10, 600'000));
+  serve->add_option("--restart-backoff-ms", backoff_initial_ms,
+                    "First CrashLoopBackOff delay (tests; default 10000)")
+      ->check(CLI::Range(0, 3'600'000));
+  serve->add_option("--restart-backoff-max-ms", backoff_max_ms,
+                    "Largest CrashLoopBackOff delay (default 300000)")
+      ->check(CLI::Range(0, 3'600'000));
   serve->add_option("--log-format", log_format, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
   serve->add_option("--log-level", log_level, "trace, debug, info, warn or error")
@@ -54,5 +105,17 @@ int main(int argc, char** argv) {
   if (insecure->count() > 0) {
     options.insecure_http_port = insecure_port;
   }
+  if (node_agent) {
+    options.node_agent = true;
+  } else if (no_node_agent) {
+    options.node_agent = false;
+  }
+  if (options.node_agent.value_or(false) && options.pod_cidr.empty()) {
+    spdlog::error("--node-agent needs --pod-cidr (the range the pods' IPs come from).");
+    return rdr::sandbox::kExitFailure;
+  }
+  options.probe_period = std::chrono::milliseconds(probe_period_ms);
+  options.backoff_initial = std::chrono::milliseconds(backoff_initial_ms);
+  options.backoff_max = std::chrono::milliseconds(backoff_max_ms);
   return rdr::sandbox::serve(options);
 }

@@ -11,7 +11,9 @@
 
 #include "bearer_auth.h"
 #include "certificates.h"
+#include "hosts_namespace.h"
 #include "kubeconfig.h"
+#include "node_side.h"
 #include "rdr/common/clock.h"
 #include "rdr/http/server.h"
 #include "rdr/sandbox/api_server.h"
@@ -73,6 +75,31 @@ private:
   std::shared_ptr<const http::Handler> handler_; // guarded by mutex_
 };
 
+// The node side once it runs; the fault endpoint answers 404 without it.
+class NodeSlot {
+public:
+  void set(std::shared_ptr<NodeSide> side) {
+    std::lock_guard lock(mutex_);
+    side_ = std::move(side);
+  }
+  std::shared_ptr<NodeSide> get() const {
+    std::lock_guard lock(mutex_);
+    return side_;
+  }
+  http::Response handle(const http::Request& request) const {
+    const auto side = get();
+    if (!side) {
+      return http::Response::json(
+          404, R"json({"message":"the node agent does not run in this sandbox (serve --pod-cidr)"})json");
+    }
+    return side->handleFault(request);
+  }
+
+private:
+  mutable std::mutex mutex_;
+  std::shared_ptr<NodeSide> side_; // guarded by mutex_
+};
+
 struct Servers {
   std::unique_ptr<http::Server> secure;   // HTTPS with the bearer token
   std::unique_ptr<http::Server> insecure; // plain HTTP without authentication, optional
@@ -110,6 +137,35 @@ Result<Servers> startServers(const ServeOptions& options, const Certificates& ce
   return servers;
 }
 
+Result<std::shared_ptr<NodeSide>> startNodeSide(const ServeOptions& options,
+                                                const std::string& server_url,
+                                                const std::string& ca_pem, const std::string& token,
+                                                const HostsSetup& hosts) {
+  NodeSideOptions side;
+  side.server_url = server_url;
+  side.ca_pem = ca_pem;
+  side.token = token;
+  side.agent.node_name = options.name;
+  side.agent.host_ip = options.address;
+  side.agent.pod_cidr = options.pod_cidr;
+  side.agent.state_dir = options.state_dir;
+  side.agent.probe_period = options.probe_period;
+  side.agent.backoff_initial = options.backoff_initial;
+  side.agent.backoff_max = options.backoff_max;
+  side.proxy_options.load_balancer_cidr = options.load_balancer_cidr;
+  side.proxy_options.hosts_file = hosts.hosts_file;
+  side.proxy_options.base_hosts = hosts.base_hosts;
+  if (options.pod_cidr.empty()) {
+    return Error(ErrorCode::Invalid, "the node agent needs --pod-cidr");
+  }
+  RDR_ASSIGN_OR_RETURN(auto started, NodeSide::start(std::move(side)));
+  spdlog::info("The sandbox {} runs its node agent (pod IPs from {}) and Service proxy "
+               "(LoadBalancer IPs from {}).",
+               options.name, options.pod_cidr,
+               options.load_balancer_cidr.empty() ? "<none>" : options.load_balancer_cidr);
+  return std::shared_ptr<NodeSide>(std::move(started));
+}
+
 int waitForTermination() {
   sigset_t signals;
   sigemptyset(&signals);
@@ -143,6 +199,24 @@ int serve(const ServeOptions& options) {
                                                  options.state_dir.string() + ": " + ec.message()));
   }
   fs::remove(options.state_dir / "kubeconfig", ec); // its presence means "serving", see below
+  const bool node_side = options.node_agent.value_or(!options.pod_cidr.empty());
+  std::optional<HostsSetup> hosts;
+  if (node_side) {
+    // Before any thread starts: the mount namespace applies to threads started afterwards.
+    auto isolated = isolateHostsFile(options.state_dir);
+    if (!isolated) {
+      return failure(isolated.error().wrap("while preparing the sandbox's hosts file"));
+    }
+    hosts = std::move(isolated).value();
+    if (hosts->isolated) {
+      spdlog::info("The sandbox {} runs in a private mount namespace with {} over /etc/hosts.",
+                   options.name, hosts->hosts_file.string());
+    } else {
+      spdlog::warn("Cluster DNS names (<service>.<namespace>.svc.cluster.local) will NOT resolve "
+                   "for the processes of sandbox {}: {}.",
+                   options.name, hosts->warning);
+    }
+  }
   auto certificates = loadOrCreateCertificates(options.state_dir, options.name, options.address);
   if (!certificates) {
     return failure(certificates.error());
@@ -155,7 +229,11 @@ int serve(const ServeOptions& options) {
   // Bind first (the emulator wants the bound address for discovery, and a port in use should fail
   // fast); the emulator is plugged in once it exists.
   auto slot = std::make_shared<HandlerSlot>();
-  const http::Handler dispatch = [slot](const http::Request& request) {
+  auto node_slot = std::make_shared<NodeSlot>();
+  const http::Handler dispatch = [slot, node_slot](const http::Request& request) {
+    if (request.path == kNodeFaultsPath) {
+      return node_slot->handle(request);
+    }
     return slot->handle(request);
   };
   auto servers = startServers(options, *certificates, *token, dispatch);
@@ -170,6 +248,9 @@ int serve(const ServeOptions& options) {
   ApiServerOptions api_options;
   api_options.crds = std::move(crds).value();
   api_options.server_address = hostPort(options.address, servers->secure->port());
+  if (!options.service_cidr.empty()) {
+    api_options.service_cidr = options.service_cidr;
+  }
   auto api = makeApiServer(api_options, SystemClock::instance());
   if (!api) {
     servers->stop();
@@ -180,6 +261,14 @@ int serve(const ServeOptions& options) {
 
   const std::string server_url = "https://" + api_options.server_address;
   const fs::path kubeconfig = options.state_dir / "kubeconfig";
+  if (node_side) {
+    auto started = startNodeSide(options, server_url, certificates->ca_pem, *token, *hosts);
+    if (!started) {
+      servers->stop();
+      return failure(started.error());
+    }
+    node_slot->set(std::move(started).value());
+  }
   Status written =
       writeFileAtomically(options.state_dir / "pid", std::to_string(::getpid()) + "\n", kPrivate);
   if (written) {
@@ -197,6 +286,9 @@ int serve(const ServeOptions& options) {
 
   const int signal_number = waitForTermination();
   spdlog::info("The sandbox {} received {} and stops.", options.name, ::strsignal(signal_number));
+  if (const auto side = node_slot->get()) {
+    side->stop(); // every pod process, before the API server goes away
+  }
   servers->stop();
   fs::remove(kubeconfig, ec);
   fs::remove(options.state_dir / "pid", ec);

@@ -1,6 +1,7 @@
 // `redis-dr-sandbox serve`: the emulator over HTTPS (bearer token) and optionally plain HTTP.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -17,6 +18,15 @@ struct ServeOptions {
   std::uint16_t port = 0;          // the HTTPS port (0: ephemeral, written to the kubeconfig)
   std::filesystem::path crds;      // directory of CRD manifests loaded at start
   std::optional<std::uint16_t> insecure_http_port; // plain HTTP without authentication
+  // The address plan of the slot (docs/sandbox.md): pod IPs, Service ClusterIPs, LoadBalancer IPs.
+  std::string pod_cidr;           // e.g. 127.10.0.0/17; empty: no node agent by default
+  std::string service_cidr;       // e.g. 127.10.128.0/18; empty: 10.96.0.0/12
+  std::string load_balancer_cidr; // e.g. 127.10.192.0/18
+  // The node agent and the Service proxy: on by default when pod_cidr is set.
+  std::optional<bool> node_agent;
+  std::chrono::milliseconds probe_period{1000};
+  std::chrono::milliseconds backoff_initial{10'000};
+  std::chrono::milliseconds backoff_max{300'000};
 };
 
 // Exit codes of serve: the shell wrapper tells "address in use" (try another slot) from the rest.

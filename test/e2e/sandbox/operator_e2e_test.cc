@@ -217,7 +217,7 @@ TEST_F(OperatorE2eTest, UpStartsTheOperatorHoldingTheLeaseAndDownStopsIt) {
   EXPECT_EQ(ready.exit_code, 0) << ready.err;
   EXPECT_EQ(ready.out, "ok");
   const std::string log = readText(state / "operator.log");
-  EXPECT_NE(log.find("No controllers are registered in this build"), std::string::npos) << log;
+  EXPECT_NE(log.find("Started the controller rediscluster-controller."), std::string::npos) << log;
   const CommandResult listed = devSandboxWithOperator("ls");
   EXPECT_NE(listed.out.find(" " + pid + "\n"), std::string::npos) << listed.out;
 
