@@ -57,6 +57,24 @@ EventHandlers Controller::enqueueObject() {
   return handlers;
 }
 
+EventHandlers onGenerationChange(EventHandlers handlers) {
+  if (!handlers.on_update) {
+    return handlers;
+  }
+  handlers.on_update = [inner = std::move(handlers.on_update)](const nlohmann::json& old_object,
+                                                               const nlohmann::json& new_object) {
+    const auto field = [](const nlohmann::json& object, const char* name) {
+      const nlohmann::json meta = object.value("metadata", nlohmann::json::object());
+      return meta.is_object() && meta.contains(name) ? meta[name] : nlohmann::json();
+    };
+    if (field(old_object, "generation") != field(new_object, "generation") ||
+        field(old_object, "deletionTimestamp") != field(new_object, "deletionTimestamp")) {
+      inner(old_object, new_object);
+    }
+  };
+  return handlers;
+}
+
 EventHandlers Controller::enqueueOwner(std::string owner_kind) {
   auto mapToOwner = [this, owner_kind](const nlohmann::json& object) {
     const nlohmann::json& meta = object.value("metadata", nlohmann::json::object());

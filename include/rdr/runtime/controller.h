@@ -46,6 +46,12 @@ struct RetryDecision {
 // The only place where reconcile outcomes become queue actions (pure).
 RetryDecision decideRetry(const Result<ReconcileResult>& outcome);
 
+// controller-runtime's GenerationChangedPredicate: passes adds and deletes through, and updates
+// only when metadata.generation or metadata.deletionTimestamp changed. A controller that writes
+// its own object's status uses it so that its status writes do not wake it again (it requeues
+// itself on a timer instead).
+EventHandlers onGenerationChange(EventHandlers handlers);
+
 struct ControllerOptions {
   std::string name = "controller";
   int workers = 1;

@@ -30,7 +30,8 @@ public:
             connector, events_, metrics, clock, runtime::RealSleeper::instance(),
             options_.cluster_domain}),
         controller_(runtime::ControllerOptions{"rediscluster", options_.workers}, reconciler_, clock) {
-    clusters_->addHandlers(controller_.enqueueObject());
+    // Status writes of our own do not wake us: the cluster requeues itself every probe interval.
+    clusters_->addHandlers(runtime::onGenerationChange(controller_.enqueueObject()));
     for (auto* owned : {pods_.get(), services_.get(), config_maps_.get(), pvcs_.get()}) {
       owned->addHandlers(controller_.enqueueOwner("RedisCluster"));
     }

@@ -34,6 +34,10 @@ Result<runtime::ReconcileResult> RedisClusterReconciler::reconcileCluster(const 
   const std::optional<json> object = deps_.clusters.get(key);
   if (!object) {
     history_.forgetCluster(key.toString());
+    {
+      std::lock_guard lock(mutex_);
+      last_status_write_.erase(key.toString());
+    }
     if (deps_.metrics) {
       deps_.metrics->forgetCluster(key.namespace_, key.name);
     }
@@ -52,8 +56,10 @@ Result<runtime::ReconcileResult> RedisClusterReconciler::reconcileCluster(const 
   const ClusterPlan plan = planCluster(observed.observation);
 
   // Status first: the primary the plan chose is recorded before anything acts on it (invariant 2).
-  if (plan.status != cluster.status) {
+  if (shouldWriteStatus(key, cluster.status, plan.status)) {
     RDR_RETURN_IF_ERROR(writeStatus(*object, plan.status));
+    std::lock_guard lock(mutex_);
+    last_status_write_[key.toString()] = deps_.clock.now();
   }
   exportMetrics(cluster, plan.status);
   if (plan.spec_refused) {
@@ -74,6 +80,37 @@ Result<runtime::ReconcileResult> RedisClusterReconciler::reconcileCluster(const 
                  executed.error().toString(), plan.requeue_after.count());
   }
   return runtime::ReconcileResult{plan.requeue_after};
+}
+
+namespace {
+
+api::RedisClusterStatus withoutOffsets(api::RedisClusterStatus status) {
+  for (auto& instance : status.instances_status) {
+    instance.replication_offset = 0;
+    instance.lag_bytes.reset();
+  }
+  return status;
+}
+
+} // namespace
+
+// Rules:
+// 1. nothing changed: no write;
+// 2. anything but the per-pod offsets and lag changed: write now;
+// 3. only offsets and lag moved (a cluster taking writes): write at most every
+//    kOffsetRefresh, so a busy cluster costs one status write per 10 s, not one per probe.
+bool RedisClusterReconciler::shouldWriteStatus(const kube::ObjectKey& key,
+                                               const api::RedisClusterStatus& stored,
+                                               const api::RedisClusterStatus& planned) {
+  if (planned == stored) { // rule 1
+    return false;
+  }
+  if (withoutOffsets(planned) != withoutOffsets(stored)) { // rule 2
+    return true;
+  }
+  std::lock_guard lock(mutex_); // rule 3
+  const auto last = last_status_write_.find(key.toString());
+  return last == last_status_write_.end() || deps_.clock.now() - last->second >= kOffsetRefresh;
 }
 
 Status RedisClusterReconciler::writeStatus(const json& object, const api::RedisClusterStatus& status) {

@@ -1,6 +1,8 @@
 // RedisClusterReconciler: observe -> plan -> status -> execute, for one RedisCluster key.
 #pragma once
 
+#include <map>
+#include <mutex>
 #include <string>
 
 #include "observe.h"
@@ -32,10 +34,17 @@ public:
 
 private:
   Result<runtime::ReconcileResult> reconcileCluster(const kube::ObjectKey& key);
+  bool shouldWriteStatus(const kube::ObjectKey& key, const api::RedisClusterStatus& stored,
+                         const api::RedisClusterStatus& planned);
   Status writeStatus(const nlohmann::json& object, const api::RedisClusterStatus& status);
   void exportMetrics(const api::RedisCluster& cluster, const api::RedisClusterStatus& status);
 
+  // How often a status whose only change is offsets and lag is written.
+  static constexpr std::chrono::seconds kOffsetRefresh{10};
+
   ReconcilerDependencies deps_;
+  std::mutex mutex_;
+  std::map<std::string, SystemTime> last_status_write_; // by "namespace/name"
   ProbeHistory history_;
   Observer observer_;
 };

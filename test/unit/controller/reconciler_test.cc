@@ -242,5 +242,30 @@ TEST_F(ReconcilerTest, PodsRefusingThePasswordAreReportedNotFailedOver) {
   EXPECT_EQ(primary->message.find("rotated-behind-our-back"), std::string::npos);
 }
 
+TEST_F(ReconcilerTest, OffsetsAloneAreWrittenAtMostEveryTenSeconds) {
+  ASSERT_EQ(reconcileUntil(api::ClusterPhase::Healthy).phase, api::ClusterPhase::Healthy);
+  reconcileOnce(); // settle: the last status write now lies behind us
+  const auto writes = [&] {
+    int count = 0;
+    for (const auto& call : client_.calls()) {
+      count += call.verb == testing::Verb::UpdateStatus && call.resource == "redisclusters.redis.io";
+    }
+    return count;
+  };
+  const int before = writes();
+  ASSERT_TRUE(redis_.write(at(0), 4096).has_value());
+  api::RedisClusterStatus status = reconcileOnce(); // the clock moves 1 s per round
+  EXPECT_EQ(writes(), before) << "a moving offset alone is not written at once";
+  for (int round = 0; round < 10 && writes() == before; ++round) {
+    status = reconcileOnce();
+  }
+  EXPECT_EQ(writes(), before + 1) << "written within 10 s";
+  EXPECT_EQ(status.instances_status[0].replication_offset, redis_.node(at(0)).offset());
+
+  crashPod(2); // anything else is written at once
+  reconcileOnce();
+  EXPECT_EQ(writes(), before + 2);
+}
+
 } // namespace
 } // namespace rdr::controller

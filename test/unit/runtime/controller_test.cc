@@ -152,6 +152,31 @@ TEST_F(ControllerTest, EnqueueObjectUsesTheObjectsOwnKey) {
   EXPECT_EQ(controller_.queue().tryGet(), kKey);
 }
 
+TEST_F(ControllerTest, OnGenerationChangeIgnoresStatusOnlyUpdates) {
+  const EventHandlers handlers = onGenerationChange(controller_.enqueueObject());
+  const nlohmann::json before = {
+      {"metadata", {{"namespace", "ns"}, {"name", "redis"}, {"generation", 3}}},
+      {"status", {{"phase", "Creating"}}}};
+  nlohmann::json status_only = before;
+  status_only["status"]["phase"] = "Healthy";
+  handlers.on_update(before, status_only);
+  EXPECT_EQ(controller_.queue().len(), 0u) << "a status write must not wake the controller";
+
+  nlohmann::json spec_changed = before;
+  spec_changed["metadata"]["generation"] = 4;
+  handlers.on_update(before, spec_changed);
+  EXPECT_EQ(controller_.queue().tryGet(), kKey);
+  controller_.queue().done(kKey);
+
+  nlohmann::json deleting = before;
+  deleting["metadata"]["deletionTimestamp"] = "2026-11-22T10:00:00Z";
+  handlers.on_update(before, deleting);
+  EXPECT_EQ(controller_.queue().len(), 1u);
+  handlers.on_add(before);
+  handlers.on_delete(before);
+  EXPECT_EQ(controller_.queue().len(), 1u) << "adds and deletes pass (deduplicated by key)";
+}
+
 TEST_F(ControllerTest, EnqueueOwnerMapsOwnedObjectsToTheirControllerOfTheKind) {
   const EventHandlers handlers = controller_.enqueueOwner("RedisCluster");
   const nlohmann::json pod = {
