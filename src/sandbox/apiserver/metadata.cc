@@ -1,12 +1,10 @@
 // Object names, the defaults kube-apiserver gives built-ins on create, and CRD status.
-#include <arpa/inet.h>
-
 #include <cstdint>
-#include <cstdlib>
 #include <regex>
 #include <set>
 
 #include "rdr/common/base64.h"
+#include "rdr/common/ipv4.h"
 #include "sandbox/apiserver/core.h"
 
 namespace rdr::sandbox {
@@ -29,31 +27,22 @@ const char* const kDns1035Message =
 
 // The next free ClusterIP of options.service_cidr (by default 10.96.0.0/12, where 10.96.0.1 is the
 // kubernetes Service and .10 DNS): the lowest address from the network's 11th on whose last octet
-// is neither 0 nor 255; "" when the range is malformed or full.
+// is neither 0 nor 255; "" when the range is malformed (host bits set included), outside /8../30
+// or full.
 std::string allocateClusterIp(Core& core) {
-  const std::string& cidr = core.options.service_cidr;
-  const auto slash = cidr.find('/');
-  in_addr network{};
-  if (slash == std::string::npos || ::inet_pton(AF_INET, cidr.substr(0, slash).c_str(), &network) != 1) {
+  const auto range = Ipv4Cidr::parse(core.options.service_cidr);
+  if (!range || range->prefix < 8 || range->prefix > 30) {
     return "";
   }
-  const int prefix = std::atoi(cidr.c_str() + slash + 1);
-  if (prefix < 8 || prefix > 30) {
-    return "";
-  }
-  const std::uint32_t base = ntohl(network.s_addr) & (~std::uint32_t{0} << (32 - prefix));
   std::set<std::string> used;
   for (const auto* svc : core.storage.list("services", "")) {
     if (svc->contains("spec") && (*svc)["spec"].is_object()) {
       used.insert((*svc)["spec"].value("clusterIP", std::string()));
     }
   }
-  const std::uint32_t size = std::uint32_t{1} << (32 - prefix);
-  for (std::uint32_t n = 11; n + 1 < size; ++n) {
-    const std::uint32_t ip = base + n;
-    const std::string text = std::to_string(ip >> 24) + "." + std::to_string((ip >> 16) & 0xff) +
-                             "." + std::to_string((ip >> 8) & 0xff) + "." +
-                             std::to_string(ip & 0xff);
+  for (std::uint64_t n = 11; n + 1 < range->size(); ++n) {
+    const auto ip = static_cast<std::uint32_t>(range->network + n);
+    const std::string text = formatIpv4(ip);
     if ((ip & 0xff) != 0 && (ip & 0xff) != 255 && !used.contains(text)) {
       return text;
     }

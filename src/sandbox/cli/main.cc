@@ -1,28 +1,24 @@
 // redis-dr-sandbox: the local stand-in for a Kubernetes cluster (development and test fixture).
-#include <arpa/inet.h>
 #include <signal.h>
 
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include "rdr/common/ipv4.h"
 #include "rdr/common/log.h"
 #include "serve.h"
 
 namespace {
 
-// An IPv4 CIDR with a prefix length between 8 and 30, e.g. 127.10.0.0/17.
+// An IPv4 CIDR (rdr::Ipv4Cidr: no host bits set) with a prefix length between 8 and 30, e.g.
+// 127.10.0.0/17: every range of the sandbox must leave room for a few addresses.
 const CLI::Validator kIpv4Cidr(
     [](std::string& text) -> std::string {
-      const auto slash = text.find('/');
-      in_addr address{};
-      if (slash == std::string::npos ||
-          ::inet_pton(AF_INET, text.substr(0, slash).c_str(), &address) != 1) {
-        return "\"" + text + "\" is not an IPv4 CIDR such as 127.10.0.0/17";
+      const auto cidr = rdr::Ipv4Cidr::parse(text);
+      if (!cidr) {
+        return cidr.error().message();
       }
-      const std::string prefix = text.substr(slash + 1);
-      if (prefix.empty() || prefix.size() > 2 ||
-          prefix.find_first_not_of("0123456789") != std::string::npos || std::stoi(prefix) < 8 ||
-          std::stoi(prefix) > 30) {
+      if (cidr->prefix < 8 || cidr->prefix > 30) {
         return "the CIDR \"" + text + "\" needs a prefix length between 8 and 30";
       }
       return "";

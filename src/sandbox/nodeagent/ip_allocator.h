@@ -6,30 +6,22 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 
+#include "rdr/common/ipv4.h"
 #include "rdr/common/result.h"
 
 namespace rdr::sandbox {
 
-// An IPv4 network such as 127.10.0.0/17.
-struct Cidr {
-  std::uint32_t network = 0; // host byte order, host bits zero
-  int prefix = 32;
-
-  // Invalid unless "a.b.c.d/n" with n in 8..30 (a node needs a few addresses at least).
-  static Result<Cidr> parse(const std::string& text);
-  std::uint32_t size() const { return std::uint32_t{1} << (32 - prefix); }
-  bool contains(std::uint32_t ip) const;
-  std::string toString() const;
-};
-
-Result<std::uint32_t> parseIpv4(const std::string& text);
-std::string formatIpv4(std::uint32_t ip);
+// Parses the node's pod CIDR: an IPv4 CIDR (rdr::Ipv4Cidr::parse) whose prefix length is between 8
+// and 30, since a node needs a few addresses at least; Invalid otherwise.
+Result<Ipv4Cidr> parsePodCidr(std::string_view text);
 
 // Not thread-safe: the node agent calls it from its sync thread only.
 class IpAllocator {
 public:
-  explicit IpAllocator(Cidr cidr) : cidr_(cidr) {}
+  // @param cidr supplies the pod CIDR, from parsePodCidr (a prefix of 8 to 30).
+  explicit IpAllocator(Ipv4Cidr cidr) : cidr_(cidr) {}
 
   // The IP of a pod UID, allocated on first use:
   // 1. a UID that holds an IP keeps it (a restarted container keeps its pod's IP);
@@ -46,7 +38,7 @@ public:
 private:
   bool usable(std::uint32_t offset) const;
 
-  Cidr cidr_;
+  Ipv4Cidr cidr_;
   std::uint32_t last_offset_ = 0;
   std::map<std::string, std::uint32_t> by_uid_; // uid -> offset in the CIDR
   std::set<std::uint32_t> taken_;

@@ -21,7 +21,7 @@ runtime::InformerOptions allNamespaces() {
 
 } // namespace
 
-NodeAgentImpl::NodeAgentImpl(kube::Client& client, NodeAgentOptions options, Cidr cidr)
+NodeAgentImpl::NodeAgentImpl(kube::Client& client, NodeAgentOptions options, Ipv4Cidr cidr)
     : client_(client), options_(std::move(options)), layout_{options_.state_dir}, ips_(cidr) {}
 
 NodeAgentImpl::~NodeAgentImpl() { stop(); }
@@ -189,7 +189,7 @@ void NodeAgentImpl::stop() {
 }
 
 Result<std::unique_ptr<NodeAgent>> startNodeAgent(kube::Client& client, NodeAgentOptions options) {
-  RDR_ASSIGN_OR_RETURN(const Cidr cidr, Cidr::parse(options.pod_cidr));
+  RDR_ASSIGN_OR_RETURN(const Ipv4Cidr cidr, parsePodCidr(options.pod_cidr));
   std::error_code ec;
   std::filesystem::create_directories(options.state_dir / "pods", ec);
   std::filesystem::create_directories(options.state_dir / "pvcs", ec);

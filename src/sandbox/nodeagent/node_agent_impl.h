@@ -83,7 +83,7 @@ inline void waitWith(ContainerRuntime& container, std::string reason, std::strin
 
 class NodeAgentImpl final : public NodeAgent {
 public:
-  NodeAgentImpl(kube::Client& client, NodeAgentOptions options, Cidr cidr);
+  NodeAgentImpl(kube::Client& client, NodeAgentOptions options, Ipv4Cidr cidr);
   ~NodeAgentImpl() override;
 
   void start();

@@ -1,4 +1,4 @@
-// The pod IP allocator: CIDR parsing, stable IPs per UID, round-robin reuse, exhaustion.
+// The pod IP allocator: the pod CIDR rule, stable IPs per UID, round-robin reuse, exhaustion.
 #include <gtest/gtest.h>
 
 #include "sandbox/nodeagent/ip_allocator.h"
@@ -6,24 +6,35 @@
 namespace rdr::sandbox {
 namespace {
 
-TEST(CidrTest, ParsesNetworkAndClearsHostBits) {
-  auto cidr = Cidr::parse("127.10.3.7/17");
-  ASSERT_TRUE(cidr) << cidr.error().toString();
-  EXPECT_EQ(cidr->toString(), "127.10.0.0/17");
-  EXPECT_EQ(cidr->size(), 32768u);
-  EXPECT_TRUE(cidr->contains(*parseIpv4("127.10.127.254")));
-  EXPECT_FALSE(cidr->contains(*parseIpv4("127.10.128.1")));
+// CIDR syntax itself is covered by test/unit/common/ipv4_test.cc; this is the pod rule on top.
+TEST(PodCidrTest, AcceptsPrefixesFrom8To30) {
+  for (const char* text : {"127.0.0.0/8", "127.10.0.0/17", "127.251.7.0/24", "127.250.9.4/30"}) {
+    const auto cidr = parsePodCidr(text);
+    ASSERT_TRUE(cidr) << text << ": " << cidr.error().toString();
+    EXPECT_EQ(cidr->toString(), text);
+  }
 }
 
-TEST(CidrTest, RejectsMalformedRanges) {
-  for (const char* text : {"127.10.0.0", "127.10.0.0/", "127.10.0.0/x", "127.10.0.0/31",
-                           "127.10.0.0/4", "300.1.1.1/16", "127.10.0.0/17junk"}) {
-    EXPECT_FALSE(Cidr::parse(text)) << text;
+TEST(PodCidrTest, RejectsRangesTooSmallOrTooLargeForANode) {
+  for (const char* text : {"127.10.0.0/31", "127.10.0.0/32", "112.0.0.0/4", "0.0.0.0/0"}) {
+    const auto cidr = parsePodCidr(text);
+    ASSERT_FALSE(cidr) << text;
+    EXPECT_TRUE(cidr.error().is(ErrorCode::Invalid));
+    EXPECT_NE(cidr.error().message().find("between 8 and 30"), std::string::npos)
+        << cidr.error().message();
+  }
+}
+
+TEST(PodCidrTest, RejectsWhatIpv4CidrRejects) {
+  for (const char* text : {"127.10.0.0", "127.10.0.0/x", "300.1.1.1/16", "127.10.3.7/17"}) {
+    const auto cidr = parsePodCidr(text);
+    ASSERT_FALSE(cidr) << text;
+    EXPECT_TRUE(cidr.error().is(ErrorCode::Invalid));
   }
 }
 
 TEST(IpAllocatorTest, GivesEachUidItsOwnStableAddressInTheRange) {
-  IpAllocator ips(*Cidr::parse("127.251.0.0/16"));
+  IpAllocator ips(*parsePodCidr("127.251.0.0/16"));
   const auto a = ips.allocate("uid-a");
   const auto b = ips.allocate("uid-b");
   ASSERT_TRUE(a && b);
@@ -35,7 +46,7 @@ TEST(IpAllocatorTest, GivesEachUidItsOwnStableAddressInTheRange) {
 }
 
 TEST(IpAllocatorTest, ReCreatedPodGetsANewAddressRoundRobin) {
-  IpAllocator ips(*Cidr::parse("127.251.0.0/16"));
+  IpAllocator ips(*parsePodCidr("127.251.0.0/16"));
   const std::string first = *ips.allocate("old-uid");
   ips.release("old-uid");
   EXPECT_FALSE(ips.find("old-uid"));
@@ -43,7 +54,7 @@ TEST(IpAllocatorTest, ReCreatedPodGetsANewAddressRoundRobin) {
 }
 
 TEST(IpAllocatorTest, SkipsDotZeroAndDot255AndWrapsAroundToFreedAddresses) {
-  IpAllocator ips(*Cidr::parse("127.251.0.0/23")); // 510 usable offsets minus .255/.0 pair
+  IpAllocator ips(*parsePodCidr("127.251.0.0/23")); // 510 usable offsets minus .255/.0 pair
   std::set<std::string> seen;
   for (int i = 0;; ++i) {
     auto ip = ips.allocate("uid-" + std::to_string(i));

@@ -1,4 +1,4 @@
-// IPv4 addresses and CIDR ranges, and the allocator of LoadBalancer ingress IPs from a range.
+// The allocator of LoadBalancer ingress IPs from a range (the range itself: rdr/common/ipv4.h).
 #pragma once
 
 #include <cstdint>
@@ -6,33 +6,18 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <string_view>
 #include <vector>
 
+#include "rdr/common/ipv4.h"
 #include "rdr/common/result.h"
 
 namespace rdr::sandbox::proxy {
-
-// Parses dotted-quad text ("127.10.0.7"); nothing when it is not exactly an IPv4 address.
-std::optional<std::uint32_t> parseIpv4(std::string_view text);
-std::string formatIpv4(std::uint32_t address);
-
-struct Cidr {
-  std::uint32_t network = 0; // host bits cleared
-  int prefix = 32;
-
-  // Parses "127.10.192.0/18"; Invalid when malformed or when host bits are set.
-  static Result<Cidr> parse(std::string_view text);
-  bool contains(std::uint32_t address) const;
-  std::uint32_t broadcast() const;
-  std::string toString() const;
-};
 
 // Hands out addresses of a range to owners (Service keys "ns/name"), never the network or the
 // broadcast address (a /31 or /32 has no such addresses to skip). Not thread-safe.
 class IpAllocator {
 public:
-  explicit IpAllocator(Cidr range) : range_(range) {}
+  explicit IpAllocator(Ipv4Cidr range) : range_(range) {}
 
   // Rules, in order:
   // 1) an owner keeps the address it holds, unless it asks for another usable, free one;
@@ -47,10 +32,10 @@ public:
   std::optional<std::string> addressOf(const std::string &owner) const;
   std::vector<std::string> owners() const;
   bool usable(std::uint32_t address) const;
-  const Cidr &range() const { return range_; }
+  const Ipv4Cidr &range() const { return range_; }
 
 private:
-  Cidr range_;
+  Ipv4Cidr range_;
   std::map<std::string, std::uint32_t> by_owner_;
   std::set<std::uint32_t> used_;
 };

@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "sandbox/nodeagent/proxy/cidr.h"
+#include "rdr/common/ipv4.h"
 
 namespace rdr::sandbox::proxy {
 

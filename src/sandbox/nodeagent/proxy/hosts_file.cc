@@ -11,7 +11,7 @@
 #include <sstream>
 #include <tuple>
 
-#include "sandbox/nodeagent/proxy/cidr.h"
+#include "rdr/common/ipv4.h"
 #include "sandbox/nodeagent/proxy/endpoints.h"
 
 namespace rdr::sandbox::proxy {

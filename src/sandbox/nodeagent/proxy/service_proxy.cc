@@ -46,7 +46,8 @@ std::string requestedIngress(const json &service) {
 } // namespace
 
 ServiceProxyImpl::ServiceProxyImpl(kube::Client &client, ServiceProxyOptions options,
-                                   std::optional<Cidr> range, std::unique_ptr<Forwarder> forwarder)
+                                   std::optional<Ipv4Cidr> range,
+                                   std::unique_ptr<Forwarder> forwarder)
     : client_(client), options_(std::move(options)),
       services_(client, kube::resources::services(), {}, SystemClock::instance(),
                 runtime::RealSleeper::instance()),
@@ -323,9 +324,9 @@ namespace rdr::sandbox {
 
 Result<std::unique_ptr<ServiceProxy>> startServiceProxy(kube::Client &client,
                                                         ServiceProxyOptions options) {
-  std::optional<proxy::Cidr> range;
+  std::optional<Ipv4Cidr> range;
   if (!options.load_balancer_cidr.empty()) {
-    auto parsed = proxy::Cidr::parse(options.load_balancer_cidr);
+    auto parsed = Ipv4Cidr::parse(options.load_balancer_cidr);
     if (!parsed) {
       return parsed.error().wrap("while starting the service proxy");
     }

@@ -30,8 +30,8 @@ namespace rdr::sandbox::proxy {
 // state and is held across one reconcile and across cut()/heal().
 class ServiceProxyImpl final : public ServiceProxy {
 public:
-  ServiceProxyImpl(kube::Client &client, ServiceProxyOptions options, std::optional<Cidr> range,
-                   std::unique_ptr<Forwarder> forwarder);
+  ServiceProxyImpl(kube::Client &client, ServiceProxyOptions options,
+                   std::optional<Ipv4Cidr> range, std::unique_ptr<Forwarder> forwarder);
   ~ServiceProxyImpl() override;
 
   void start();
