@@ -24,8 +24,8 @@ struct LeaderChoice {
   std::string explanation; // why, or why nobody: for conditions, Events and logs
 };
 
-// Chooses the new primary among the candidates (the caller leaves out the lost primary and pods
-// beyond spec.instances), as Sentinel does:
+// Chooses the new primary among the candidates (the caller leaves out the lost primary, and for a
+// planned hand-over the pods that do not stream from it), as Sentinel does:
 // 1. only pods that answered this round and are not being deleted are eligible;
 // 2. prefer a pod whose link to the lost primary is up or was up recently (its data is current);
 // 3. then the highest processed offset (the least data lost);

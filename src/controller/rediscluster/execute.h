@@ -38,7 +38,7 @@ Status executeActions(const std::vector<Action>& actions, ExecutionContext& cont
 // The Switchover action (switchover.cc):
 // 1. pause writes on the old primary (CLIENT PAUSE WRITE; Redis lifts it by itself if we die);
 // 2. wait until the new primary has processed the old one's offset, at most catch_up_timeout
-//    (past it, promote anyway and log the bytes that may be lost);
+//    (past it, unpause and fail: nothing is promoted, the next reconcile tries again);
 // 3. promote the new primary; 4. the old primary follows it; 5. unpause.
 Status runSwitchover(const Switchover& action, ExecutionContext& context);
 

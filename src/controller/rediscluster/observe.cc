@@ -100,6 +100,25 @@ Result<ObservedCluster> Observer::observe(const api::RedisCluster& cluster) {
   return observed;
 }
 
+std::optional<std::string> Observer::rememberedPassword(const api::RedisCluster& cluster) {
+  std::lock_guard lock(mutex_);
+  const auto it = passwords_.find(cluster.metadata.namespace_ + "/" + cluster.metadata.name);
+  return it == passwords_.end() ? std::nullopt : std::optional<std::string>(it->second);
+}
+
+void Observer::remember(const api::RedisCluster& cluster, const std::string& password) {
+  if (cluster.spec.auth_secret) {
+    return; // only the generated Secret is ever re-created by the operator
+  }
+  std::lock_guard lock(mutex_);
+  passwords_[cluster.metadata.namespace_ + "/" + cluster.metadata.name] = password;
+}
+
+void Observer::forgetCluster(const std::string& cluster_key) {
+  std::lock_guard lock(mutex_);
+  passwords_.erase(cluster_key);
+}
+
 Status Observer::readAuth(const api::RedisCluster& cluster, ObservedCluster& observed) {
   ClusterObservation& observation = observed.observation;
   const std::string name = api::authSecretName(cluster);
@@ -113,8 +132,11 @@ Status Observer::readAuth(const api::RedisCluster& cluster, ObservedCluster& obs
           "the Secret " + name + " named by spec.authSecret does not exist";
       return okStatus();
     }
-    observation.generated_password = generatePassword();
+    // The generated Secret is missing: re-create it with the password the pods already use when
+    // this process has seen it (someone deleted the Secret), else generate one (a new cluster).
+    observation.generated_password = rememberedPassword(cluster).value_or(generatePassword());
     observed.password = observation.generated_password;
+    remember(cluster, *observed.password);
     observation.auth_secret_ready = true;
     return okStatus();
   }
@@ -126,6 +148,7 @@ Status Observer::readAuth(const api::RedisCluster& cluster, ObservedCluster& obs
     return okStatus();
   }
   observed.password = std::move(decoded).value();
+  remember(cluster, *observed.password);
   observation.auth_secret_ready = true;
   return okStatus();
 }

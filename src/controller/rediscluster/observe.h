@@ -52,8 +52,13 @@ public:
   // observations; only a failed API read is an error.
   Result<ObservedCluster> observe(const api::RedisCluster& cluster);
 
+  // Forgets what was remembered about a cluster (it was deleted).
+  void forgetCluster(const std::string& cluster_key);
+
 private:
   Status readAuth(const api::RedisCluster& cluster, ObservedCluster& observed);
+  std::optional<std::string> rememberedPassword(const api::RedisCluster& cluster);
+  void remember(const api::RedisCluster& cluster, const std::string& password);
   void probePods(const api::RedisCluster& cluster, ObservedCluster& observed);
 
   kube::Client& client_;
@@ -62,6 +67,10 @@ private:
   ProbeHistory& history_;
   const Clock& clock_;
   std::string cluster_domain_;
+  std::mutex mutex_;
+  // The last password of each cluster's generated Secret ("ns/name"), so that a deleted Secret
+  // is re-created with the password the pods run with, not a new one they would refuse.
+  std::map<std::string, std::string> passwords_;
 };
 
 // A random password for the generated <name>-auth Secret: 32 characters of [A-Za-z0-9].

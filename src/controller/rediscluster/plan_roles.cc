@@ -1,4 +1,5 @@
 // The plan's role step: primary health, failover, switchover, promotion, re-pointing, labels, pods.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -43,15 +44,36 @@ replication::PrimaryFacts primaryFacts(const PodObservation* pod) {
   return facts;
 }
 
-// The candidates to replace the primary: the cluster's other pods below spec.instances.
+// True when the node follows the pod `primary` (by its DNS name or its IP) on the Redis port.
+bool followsPrimary(const replication::NodeState& node, const std::string& primary_host,
+                    const std::string& primary_ip) {
+  return node.role == NodeRole::Replica && node.master_port == api::kRedisPort &&
+         (node.master_host == primary_host || (!primary_ip.empty() && node.master_host == primary_ip));
+}
+
+// Who may replace the primary:
+// - Unplanned (it failed): every other pod, including pods beyond spec.instances (during a
+//   scale-down they may hold the only copy of the data; a later switchover hands back);
+// - Planned (a healthy primary hands over): pods below spec.instances that stream from it
+//   (link up, no sync running), so the hand-over can catch up instead of losing writes.
+enum class Handover { Unplanned, Planned };
+
 std::vector<replication::Candidate> candidates(const ClusterObservation& observation,
-                                               int lost_ordinal) {
+                                               int lost_ordinal, Handover handover,
+                                               const std::string& lost_host) {
   const auto& spec = observation.cluster.spec;
   const std::int64_t recent = static_cast<std::int64_t>(kRecentLinkIntervals) *
                               spec.failover.probe_interval_seconds;
+  const auto lost = observation.pods.find(lost_ordinal);
+  const std::string lost_ip = lost == observation.pods.end() ? "" : lost->second.pod.pod_ip;
   std::vector<replication::Candidate> result;
   for (const auto& [ordinal, pod] : observation.pods) {
-    if (ordinal == lost_ordinal || ordinal >= spec.instances) {
+    if (ordinal == lost_ordinal) {
+      continue;
+    }
+    if (handover == Handover::Planned &&
+        (ordinal >= spec.instances || !pod.node || !followsPrimary(*pod.node, lost_host, lost_ip) ||
+         !pod.node->master_link_up || pod.node->sync_in_progress)) {
       continue;
     }
     replication::Candidate candidate;
@@ -61,20 +83,15 @@ std::vector<replication::Candidate> candidates(const ClusterObservation& observa
     candidate.deleting = pod.pod.deleting;
     if (pod.node) {
       candidate.offset = pod.node->offset;
-      candidate.link_recently_up =
-          pod.node->role == NodeRole::Replica &&
-          (pod.node->master_link_up || pod.node->link_down_since_seconds.value_or(recent + 1) <= recent);
+      // Redis reports master_link_down_since_seconds:-1 when the link never came up since the
+      // node started (a fresh, possibly empty pod): that is not a recent link.
+      const std::int64_t down = pod.node->link_down_since_seconds.value_or(-1);
+      candidate.link_recently_up = pod.node->role == NodeRole::Replica &&
+                                   (pod.node->master_link_up || (down >= 0 && down <= recent));
     }
     result.push_back(std::move(candidate));
   }
   return result;
-}
-
-// True when the node follows the pod `primary` (by its DNS name or its IP) on the Redis port.
-bool followsPrimary(const replication::NodeState& node, const std::string& primary_host,
-                    const std::string& primary_ip) {
-  return node.role == NodeRole::Replica && node.master_port == api::kRedisPort &&
-         (node.master_host == primary_host || (!primary_ip.empty() && node.master_host == primary_ip));
 }
 
 class RolePlanner {
@@ -97,8 +114,13 @@ private:
   // 2. while the cluster is Creating (its primary never was a master) there is no failover;
   // 3. a Failed primary is replaced by chooseLeader() when failover is enabled; the choice goes
   //    into status before anything acts on it (invariant 2);
-  // 4. a healthy primary beyond spec.instances (scale-down) hands over to the best pod below it;
-  // 5. otherwise the recorded primary stays.
+  // 4. a recorded primary that answers as a replica with its link down (its container restarted
+  //    from its boot args, possibly empty) is promoted again only when no other pod has processed
+  //    more; otherwise it is replaced like a failed one (promoting it would make the pods that
+  //    hold the data resync from it);
+  // 5. a healthy primary beyond spec.instances (scale-down) hands over to the best pod below it
+  //    that streams from it; while none does, it stays;
+  // 6. otherwise the recorded primary stays.
   void choosePrimary() {
     const auto& status = cluster_.status;
     const auto& name = cluster_.metadata.name;
@@ -126,14 +148,31 @@ private:
         decision_.failover_disabled = true;
         return;
       }
-      replaceBy(chooseLeader(candidates(observation_, *ordinal)), "failed: " + decision_.assessment.reason,
-                /*planned=*/false);
+      replaceBy(chooseLeader(candidates(observation_, *ordinal, Handover::Unplanned, "")),
+                "failed: " + decision_.assessment.reason, /*planned=*/false);
+      return;
+    }
+    if (decision_.assessment.verdict == PrimaryVerdict::NotMaster && cluster_.spec.failover.enabled &&
+        !current->node->master_link_up) { // rule 4
+      const auto choice = chooseLeader(candidates(observation_, *ordinal, Handover::Unplanned, ""));
+      const PodObservation* best =
+          choice.chosen ? findPod(observation_, api::podOrdinal(name, *choice.chosen).value_or(-1))
+                        : nullptr;
+      if (best && best->node && best->node->offset > current->node->offset) {
+        replaceBy(choice,
+                  "answers as a replica with its link down at offset " +
+                      std::to_string(current->node->offset) + ", behind " + best->pod.name,
+                  /*planned=*/false);
+      }
       return;
     }
     if (*ordinal >= cluster_.spec.instances && decision_.assessment.verdict == PrimaryVerdict::Healthy) {
-      replaceBy(chooseLeader(candidates(observation_, *ordinal)),
-                "is beyond spec.instances=" + std::to_string(cluster_.spec.instances),
-                /*planned=*/true); // rule 4
+      const auto choice =
+          chooseLeader(candidates(observation_, *ordinal, Handover::Planned, primaryHost()));
+      if (choice.chosen) { // rule 5
+        replaceBy(choice, "is beyond spec.instances=" + std::to_string(cluster_.spec.instances),
+                  /*planned=*/true);
+      }
     }
   }
 
@@ -158,6 +197,7 @@ private:
       const PodObservation* to = findPod(observation_, decision_.primary_ordinal);
       plan_.actions.emplace_back(Switchover{lost, from ? from->pod.pod_ip : "", decision_.primary,
                                             to ? to->pod.pod_ip : "", primaryHost()});
+      switching_over_ = true;
     }
   }
 
@@ -169,28 +209,62 @@ private:
     const PodObservation* primary = findPod(observation_, decision_.primary_ordinal);
     const bool primary_usable = primary && primary->node && !primary->pod.deleting;
     if (primary_usable && primary->node->role == NodeRole::Replica) {
+      // A hand-over interrupted after its status write (operator restart, a failed step): the
+      // old primary is still a live master that the chosen pod streams from, so the hand-over
+      // is repeated (pause, catch up, promote) instead of promoting next to a live master.
+      if (const PodObservation* upstream = liveUpstreamMaster(*primary); upstream && !switching_over_) {
+        plan_.actions.emplace_back(Switchover{upstream->pod.name, upstream->pod.pod_ip,
+                                              decision_.primary, primary->pod.pod_ip, primaryHost()});
+        switching_over_ = true;
+      }
       plan_.actions.emplace_back(PromotePod{decision_.primary, primary->pod.pod_ip});
       plan_.actions.emplace_back(RecordEvent{
           false, "FailedOver",
           decision_.primary + " was promoted and is the primary; the other pods follow it."});
     }
+    std::vector<Action> terminating;
     if (primary_usable) {
-      repointOthers(*primary);
+      repointOthers(*primary, terminating);
     }
     relabel();
     deleteStaleAndSurplus(primary_usable && primary->node->role == NodeRole::Master);
     createMissing();
+    for (Action& action : terminating) {
+      plan_.actions.push_back(std::move(action));
+    }
   }
 
-  // Every other reachable pod follows the primary (a second master is demoted: invariant 1).
-  void repointOthers(const PodObservation& primary) {
+  // The pod the (replica) primary streams from, when it is a live master of this cluster.
+  const PodObservation* liveUpstreamMaster(const PodObservation& primary) const {
+    if (!primary.node->master_link_up) {
+      return nullptr;
+    }
+    for (const auto& [ordinal, pod] : observation_.pods) {
+      if (ordinal != decision_.primary_ordinal && pod.node && pod.node->role == NodeRole::Master &&
+          !pod.pod.deleting && pod.pod.container_running &&
+          followsPrimary(*primary.node,
+                         resources::podHost(cluster_, ordinal, observation_.cluster_domain),
+                         pod.pod.pod_ip)) {
+        return &pod;
+      }
+    }
+    return nullptr;
+  }
+
+  // Every other reachable pod follows the primary (a second master is demoted: invariant 1),
+  // including a Terminating pod that still answers as a master (its node lost the kubelet, its
+  // clients may still write to it). That one goes last in the plan: it may vanish any moment, and
+  // a failed command stops the actions after it (relabelling, re-creating).
+  void repointOthers(const PodObservation& primary, std::vector<Action>& terminating) {
     const std::string host = primaryHost();
     for (const auto& [ordinal, pod] : observation_.pods) {
-      if (ordinal == decision_.primary_ordinal || !pod.node || pod.pod.deleting) {
+      if (ordinal == decision_.primary_ordinal || !pod.node ||
+          (pod.pod.deleting && pod.node->role != NodeRole::Master)) {
         continue;
       }
       if (!followsPrimary(*pod.node, host, primary.pod.pod_ip)) {
-        plan_.actions.emplace_back(FollowPrimary{pod.pod.name, pod.pod.pod_ip, host, api::kRedisPort});
+        (pod.pod.deleting ? terminating : plan_.actions)
+            .emplace_back(FollowPrimary{pod.pod.name, pod.pod.pod_ip, host, api::kRedisPort});
       }
     }
   }
@@ -221,8 +295,9 @@ private:
   }
 
   // Rules for deleting pods:
-  // 1. a pod beyond spec.instances goes, with its PVC, unless it is the primary (rule 4 of
-  //    choosePrimary hands over first);
+  // 1. a pod beyond spec.instances goes, with its PVC, unless it is the primary (rule 5 of
+  //    choosePrimary hands over first), and only once the primary is a master (or this plan's
+  //    switchover makes it one first): while the primary is down, it may hold the only copy;
   // 2. a pod that is not the primary but would boot as a master (its args predate a failover)
   //    is re-created as a replica (invariant 1): at once when its process is gone or unreachable
   //    past the failure threshold; when it answers, only after it follows the primary and the
@@ -235,6 +310,9 @@ private:
         continue;
       }
       if (ordinal >= spec.instances) { // rule 1
+        if (!primary_is_master && !switching_over_) {
+          continue;
+        }
         plan_.actions.emplace_back(DeleteObject{"Pod", pod.pod.name, "scaled down"});
         if (observation_.pvcs.contains(api::pvcName(name, ordinal))) {
           plan_.actions.emplace_back(
@@ -258,18 +336,28 @@ private:
     for (const std::string& pvc : observation_.pvcs) {
       const auto ordinal = api::podOrdinal(name, pvc.substr(0, pvc.size() - std::string("-data").size()));
       if (pvc.ends_with("-data") && ordinal && *ordinal >= spec.instances &&
-          !observation_.pods.contains(*ordinal)) {
+          *ordinal != decision_.primary_ordinal && primary_is_master &&
+          !observation_.pods.contains(*ordinal)) { // rule 1, for a PVC left without its pod
         plan_.actions.emplace_back(DeleteObject{"PersistentVolumeClaim", pvc, "scaled down"});
       }
     }
   }
 
   // Missing pods below spec.instances: the primary boots as a master only when it has no data to
-  // lose to a replica's resync (bootstrap, failover off, or nobody else to follow); every other
-  // pod boots as a replica of the primary (invariant 1).
+  // lose to a replica's resync (bootstrap, failover off, a PVC holding its data, or no other pod
+  // left); every other pod boots as a replica of the primary (invariant 1). With failover on and
+  // pods that may hold the data not answering yet, the primary's pod waits: an empty master would
+  // wipe them by full resync as soon as they answer, while the failover can pick one of them.
   void createMissing() {
+    const bool others_may_hold_data =
+        std::any_of(observation_.pods.begin(), observation_.pods.end(), [&](const auto& entry) {
+          return entry.first != decision_.primary_ordinal && !entry.second.pod.deleting;
+        });
+    const bool wait_for_failover = decision_.established && cluster_.spec.failover.enabled &&
+                                   !cluster_.spec.storage && others_may_hold_data;
     for (int ordinal = 0; ordinal < cluster_.spec.instances; ++ordinal) {
-      if (observation_.pods.contains(ordinal)) {
+      if (observation_.pods.contains(ordinal) ||
+          (ordinal == decision_.primary_ordinal && wait_for_failover)) {
         continue;
       }
       const resources::BootRole role =
@@ -287,6 +375,7 @@ private:
   const api::RedisCluster& cluster_;
   ClusterPlan& plan_;
   RoleDecision decision_;
+  bool switching_over_ = false; // this plan hands over with a Switchover action
 };
 
 } // namespace

@@ -11,12 +11,34 @@ namespace {
 
 using nlohmann::json;
 
+// Field readers that never throw: a missing field, or one of another type than expected (a
+// hand-edited or future object), reads as the default. nlohmann's value() throws on both a
+// non-object receiver and a stored value of the wrong type.
+const json& field(const json& object, std::string_view key) {
+  static const json kNull;
+  if (!object.is_object()) {
+    return kNull;
+  }
+  const auto found = object.find(key);
+  return found == object.end() ? kNull : *found;
+}
+
+std::string text(const json& object, std::string_view key, std::string fallback = "") {
+  const json& value = field(object, key);
+  return value.is_string() ? value.get<std::string>() : fallback;
+}
+
+int integer(const json& object, std::string_view key) {
+  const json& value = field(object, key);
+  return value.is_number_integer() ? value.get<int>() : 0;
+}
+
 const json* redisContainer(const json& list) {
   if (!list.is_array()) {
     return nullptr;
   }
   for (const json& container : list) {
-    if (container.is_object() && container.value("name", "") == resources::kRedisContainer) {
+    if (text(container, "name") == resources::kRedisContainer) {
       return &container;
     }
   }
@@ -24,7 +46,10 @@ const json* redisContainer(const json& list) {
 }
 
 void readBootRole(const json& container, PodView& view) {
-  const json args = container.value("args", json::array());
+  const json& args = field(container, "args");
+  if (!args.is_array()) {
+    return;
+  }
   for (std::size_t i = 0; i + 2 < args.size(); ++i) { // "--replicaof", host, port
     if (args[i] == "--replicaof") {
       view.boots_as_master = false;
@@ -41,16 +66,18 @@ void readBootRole(const json& container, PodView& view) {
 }
 
 void readContainerStatus(const json& status, PodView& view) {
-  view.restart_count = status.value("restartCount", 0);
-  const json state = status.value("state", json::object());
+  view.restart_count = integer(status, "restartCount");
+  const json& state = field(status, "state");
+  if (!state.is_object()) {
+    return;
+  }
   if (state.contains("running")) {
     view.container_running = true;
     view.container_state = "running";
   } else if (state.contains("waiting")) {
-    view.container_state = "waiting: " + state["waiting"].value("reason", std::string("unknown"));
+    view.container_state = "waiting: " + text(state["waiting"], "reason", "unknown");
   } else if (state.contains("terminated")) {
-    view.container_state =
-        "terminated: " + state["terminated"].value("reason", std::string("unknown"));
+    view.container_state = "terminated: " + text(state["terminated"], "reason", "unknown");
   }
 }
 
@@ -58,30 +85,26 @@ void readContainerStatus(const json& status, PodView& view) {
 
 PodView viewPod(const json& pod, std::string_view cluster_name) {
   PodView view;
-  const json metadata = pod.value("metadata", json::object());
-  view.name = metadata.value("name", "");
-  view.uid = metadata.value("uid", "");
+  const json& metadata = field(pod, "metadata");
+  view.name = text(metadata, "name");
+  view.uid = text(metadata, "uid");
   view.ordinal = api::podOrdinal(cluster_name, view.name);
-  view.deleting = metadata.contains("deletionTimestamp") && !metadata["deletionTimestamp"].is_null();
-  const json labels = metadata.value("labels", json::object());
-  view.role_label = labels.value(std::string(api::kLabelRole), "");
-  const json annotations = metadata.value("annotations", json::object());
-  view.config_hash = annotations.value(std::string(resources::kAnnotationConfigHash), "");
+  view.deleting = !field(metadata, "deletionTimestamp").is_null();
+  view.role_label = text(field(metadata, "labels"), api::kLabelRole);
+  view.config_hash = text(field(metadata, "annotations"), resources::kAnnotationConfigHash);
 
-  const json spec = pod.value("spec", json::object());
-  const json containers = spec.is_object() ? spec.value("containers", json::array()) : json::array();
-  if (const json* container = redisContainer(containers)) {
+  if (const json* container = redisContainer(field(field(pod, "spec"), "containers"))) {
     readBootRole(*container, view);
   }
-  const json status = pod.value("status", json::object());
-  view.pod_ip = status.value("podIP", "");
-  for (const json& condition : status.value("conditions", json::array())) {
-    if (condition.value("type", "") == "Ready") {
-      view.ready = condition.value("status", "") == "True";
+  const json& status = field(pod, "status");
+  view.pod_ip = text(status, "podIP");
+  const json& conditions = field(status, "conditions");
+  for (const json& condition : conditions.is_array() ? conditions : json::array()) {
+    if (text(condition, "type") == "Ready") {
+      view.ready = text(condition, "status") == "True";
     }
   }
-  const json container_statuses = status.value("containerStatuses", json::array());
-  if (const json* container = redisContainer(container_statuses)) {
+  if (const json* container = redisContainer(field(status, "containerStatuses"))) {
     readContainerStatus(*container, view);
   }
   return view;

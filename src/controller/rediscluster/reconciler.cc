@@ -31,9 +31,11 @@ Result<runtime::ReconcileResult> RedisClusterReconciler::reconcile(const kube::O
 }
 
 Result<runtime::ReconcileResult> RedisClusterReconciler::reconcileCluster(const kube::ObjectKey& key) {
+  const auto started = std::chrono::steady_clock::now();
   const std::optional<json> object = deps_.clusters.get(key);
   if (!object) {
     history_.forgetCluster(key.toString());
+    observer_.forgetCluster(key.toString());
     {
       std::lock_guard lock(mutex_);
       last_status_write_.erase(key.toString());
@@ -79,7 +81,13 @@ Result<runtime::ReconcileResult> RedisClusterReconciler::reconcileCluster(const 
     spdlog::warn("RedisCluster {}: {}; retrying in {} ms.", key.toString(),
                  executed.error().toString(), plan.requeue_after.count());
   }
-  return runtime::ReconcileResult{plan.requeue_after};
+  // The next probe round starts one interval after this one started, not after it ended: a
+  // frozen pod makes a round last its probe timeout, which would otherwise stretch failure
+  // detection to failureThreshold x (interval + timeout).
+  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  return runtime::ReconcileResult{
+      std::max<std::chrono::milliseconds>(kMinRequeue, plan.requeue_after - elapsed)};
 }
 
 namespace {

@@ -41,6 +41,8 @@ private:
 
   // How often a status whose only change is offsets and lag is written.
   static constexpr std::chrono::seconds kOffsetRefresh{10};
+  // The shortest pause between two probe rounds of one cluster.
+  static constexpr std::chrono::milliseconds kMinRequeue{100};
 
   ReconcilerDependencies deps_;
   std::mutex mutex_;

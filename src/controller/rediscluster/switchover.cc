@@ -29,11 +29,14 @@ Status runSwitchover(const Switchover& action, ExecutionContext& context) {
       }
     }
     if (context.clock.now() >= deadline) {
-      spdlog::warn("{}: {} reached offset {} of {} within {} ms; promoting it anyway, up to {} "
-                   "bytes of writes may be lost.",
-                   what, action.to_pod, reached, target, context.catch_up_timeout.count(),
-                   reached < 0 ? target : target - reached);
-      break;
+      // A planned hand-over never trades acknowledged writes for speed: give up, let the old
+      // primary take writes again, and let the next reconcile try again.
+      (void)from->unpause();
+      return Error(ErrorCode::Transient,
+                   what + ": " + action.to_pod + " reached offset " + std::to_string(reached) +
+                       " of " + std::to_string(target) + " within " +
+                       std::to_string(context.catch_up_timeout.count()) +
+                       " ms; not promoted (writes resumed on " + action.from_pod + ")");
     }
     context.sleeper.sleepFor(std::chrono::milliseconds(20), {});
   }

@@ -267,5 +267,15 @@ TEST_F(ReconcilerTest, OffsetsAloneAreWrittenAtMostEveryTenSeconds) {
   EXPECT_EQ(writes(), before + 2);
 }
 
+TEST_F(ReconcilerTest, ADeletedGeneratedSecretComesBackWithThePasswordThePodsUse) {
+  ASSERT_EQ(reconcileUntil(api::ClusterPhase::Healthy).phase, api::ClusterPhase::Healthy);
+  const std::string before = password();
+  ASSERT_TRUE(client_.remove(kube::resources::secrets(), {"apps", "cache-auth"}).has_value());
+  const api::RedisClusterStatus status = reconcileOnce();
+  EXPECT_EQ(password(), before);
+  EXPECT_EQ(status.phase, api::ClusterPhase::Healthy);
+  EXPECT_TRUE(api::isConditionTrue(status.conditions, "PrimaryAvailable"));
+}
+
 } // namespace
 } // namespace rdr::controller
