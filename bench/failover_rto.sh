@@ -15,11 +15,17 @@
 #   BUILD_DIR          where the binaries are built (default <repo>/build; dev/sandbox builds them)
 #   RDR_SANDBOX_ROOT   sandbox state root (default /tmp/rdr-bench-sandboxes)
 #   FAULTS             which faults to measure (default "kill freeze")
+#   RDR_SANDBOX_RESTART_BACKOFF_MS  the node agent's first CrashLoopBackOff delay (default here
+#                      1000). A killed primary that was promoted at runtime boots as a replica, so
+#                      the operator leaves it to the kubelet's restart; with Kubernetes' 10 s doubling
+#                      to 5 min each run would wait longer for the cluster to be Healthy again. The
+#                      failover itself does not wait for the restart.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export BUILD_DIR="${BUILD_DIR:-$repo/build}"
 export RDR_SANDBOX_ROOT="${RDR_SANDBOX_ROOT:-/tmp/rdr-bench-sandboxes}"
+export RDR_SANDBOX_RESTART_BACKOFF_MS="${RDR_SANDBOX_RESTART_BACKOFF_MS:-1000}"
 runs="${1:-20}"
 faults="${FAULTS:-kill freeze}"
 name="rdr-rto-$$"
@@ -107,6 +113,10 @@ for fault in $faults; do
     echo "$fault run $run: primary $primary, first write after ${elapsed} ms, new primary $(k get rediscluster rto -o jsonpath='{.status.currentPrimary}')"
     if [[ "$fault" == freeze ]]; then
       "$repo/dev/sandbox" fault "$name" thaw-pod "bench/$primary" >/dev/null 2>&1 || true
+    else
+      # The killed pod restarts with CrashLoopBackOff, which doubles on every kill; a fresh pod
+      # keeps every run alike (the operator re-creates it as a replica).
+      k delete pod "$primary" --wait=false >/dev/null 2>&1 || true
     fi
     wait_healthy
   done
