@@ -3,7 +3,8 @@
 #
 # Usage: bench/operator_footprint.sh
 # Starts a sandbox (dev/sandbox up NAME --no-operator), creates CONFIGMAPS ConfigMaps in namespace
-# bench and the seed RedisClusters of test/data/seeds/ (namespaces default and production), then
+# bench, the seed RedisClusters of test/data/seeds/ (namespaces default and production) and
+# LIVE_CLUSTERS standalone clusters whose pods the sandbox runs, then
 # starts redis-dr-operator against it. If the operator is still running after PROBE_SECONDS it
 # waits until /readyz answers (at most READY_TIMEOUT s) plus SETTLE_SECONDS, and samples
 # /proc/<pid> for SAMPLE_SECONDS: VmRSS (first, min, max, last), VmHWM, threads, and CPU
@@ -15,6 +16,7 @@
 #   OPERATOR_BIN       the operator binary (default $BUILD_DIR/src/app/redis-dr-operator)
 #   RDR_SANDBOX_ROOT   sandbox state root (default /tmp/rdr-bench-sandboxes)
 #   CONFIGMAPS         ConfigMaps to create (default 300)
+#   LIVE_CLUSTERS      standalone 3-instance RedisClusters to run and probe (default 3)
 #   PROBE_SECONDS      how long the operator must stay up to count as running (default 5)
 #   READY_TIMEOUT      seconds to wait for /readyz (default 60)
 #   SETTLE_SECONDS     idle time before sampling (default 10)
@@ -26,6 +28,7 @@ export BUILD_DIR="${BUILD_DIR:-$repo/build}"
 export RDR_SANDBOX_ROOT="${RDR_SANDBOX_ROOT:-/tmp/rdr-bench-sandboxes}"
 operator_bin="${OPERATOR_BIN:-$BUILD_DIR/src/app/redis-dr-operator}"
 configmaps="${CONFIGMAPS:-300}"
+live_clusters="${LIVE_CLUSTERS:-3}"
 probe_seconds="${PROBE_SECONDS:-5}"
 ready_timeout="${READY_TIMEOUT:-60}"
 settle_seconds="${SETTLE_SECONDS:-10}"
@@ -110,8 +113,14 @@ done
 for file in "${seeds[@]}"; do
   kubectl apply -f "$file" >/dev/null
 done
+# The seed clusters are sentinel and replica-mode ones, which this version refuses; LIVE_CLUSTERS
+# standalone clusters of 3 pods give the operator real Redis to probe every second.
+for ((i = 0; i < live_clusters; i++)); do
+  printf 'apiVersion: redis.io/v1\nkind: RedisCluster\nmetadata:\n  name: live-%d\n  namespace: bench\nspec:\n  instances: 3\n---\n' "$i"
+done >"$work/live.yaml"
+((live_clusters == 0)) || kubectl apply -f "$work/live.yaml" >/dev/null
 clusters="$(kubectl get redisclusters -A --no-headers | wc -l)"
-say "created $configmaps ConfigMaps and applied ${#seeds[@]} seed RedisCluster manifests ($clusters RedisClusters exist)"
+say "created $configmaps ConfigMaps, applied ${#seeds[@]} seed RedisCluster manifests and $live_clusters standalone clusters ($clusters RedisClusters exist)"
 
 # 2. Can the operator run?
 "$operator_bin" --kubeconfig "$kubeconfig" --leader-elect=false --metrics-bind-address=0 \
