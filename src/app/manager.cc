@@ -197,6 +197,7 @@ int runManager(const Options& options, std::string_view version) {
   controller::RedisClusterControllerOptions cluster_options;
   cluster_options.watch_namespace = options.watchNamespace;
   cluster_options.event_instance = leaderElectionIdentity();
+  cluster_options.allowed_source_networks = options.allowedSourceNetworks;
   manager.addController(controller::makeRedisClusterController(manager.client(), *connector,
                                                                manager.metrics(), cluster_options));
   const Status ran = manager.run();

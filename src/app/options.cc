@@ -13,6 +13,7 @@
 #include <CLI/CLI.hpp>
 
 #include "rdr/app/duration.h"
+#include "rdr/controller/source_probe.h"
 
 namespace rdr::app {
 namespace {
@@ -31,6 +32,7 @@ struct RawFlags {
   std::string retryPeriod = "2s";
   std::string logLevel = "info";
   std::string logFormat = "text";
+  std::string allowedSourceNetworks;
   bool version = false;
   bool help = false;
 };
@@ -75,6 +77,9 @@ const std::vector<FlagSpec>& flagSpecs() {
        &RawFlags::logLevel},
       {"--log-format", "FORMAT", "text", "text for people, json for log collectors.",
        &RawFlags::logFormat},
+      {"--allowed-source-networks", "CIDRS", "\"\" (any)",
+       "Comma-separated CIDRs every replicaMode.source address must be in; others are refused.",
+       &RawFlags::allowedSourceNetworks},
       {"--version", "", "", "Print the version and exit.", nullptr, &RawFlags::version},
       {"--help,-h", "", "", "Print this help and exit.", nullptr, &RawFlags::help},
   };
@@ -214,6 +219,10 @@ Result<Options> convert(const RawFlags& raw, const CLI::App& app, const Environm
     return invalidValue("--log-format", raw.logFormat, format.error());
   }
   options.logFormat = *format;
+  if (auto networks = controller::parseAllowedNetworks(raw.allowedSourceNetworks); !networks) {
+    return invalidValue("--allowed-source-networks", raw.allowedSourceNetworks, networks.error());
+  }
+  options.allowedSourceNetworks = raw.allowedSourceNetworks;
   return options;
 }
 

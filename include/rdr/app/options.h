@@ -48,6 +48,9 @@ struct Options {
   LeaderElectionOptions leaderElection;
   LogLevel logLevel = LogLevel::Info;
   LogFormat logFormat = LogFormat::Text;
+  // Comma-separated CIDRs a replica-mode source must resolve into; empty: any. Validated here
+  // (controller::parseAllowedNetworks) and kept as written for the controller.
+  std::string allowedSourceNetworks;
 };
 
 // What the defaults depend on, read once from the process by fromProcess() so that parsing

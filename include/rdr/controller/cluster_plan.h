@@ -27,6 +27,19 @@ struct PodObservation {
   replication::ProbeRecord probes;             // history, including this round
 };
 
+// The external source of a cluster in replica mode, as observed this round.
+struct SourceState {
+  std::string host;
+  int port = 6379;
+  std::string address; // "host:port", as status.replication.source spells it
+  // The Secret named by replicaMode.source.authSecretName (none named: ready, no password).
+  bool secret_ready = true;
+  std::string secret_problem;
+  bool allowed = true; // resolves inside --allowed-source-networks
+  std::optional<replication::NodeState> node; // the source's INFO replication, when reachable
+  std::string problem; // why it is not usable (unresolvable, refused, unreachable, a replica ...)
+};
+
 struct ClusterObservation {
   api::RedisCluster cluster;
   std::map<int, PodObservation> pods; // by ordinal, including ordinals >= spec.instances
@@ -38,6 +51,8 @@ struct ClusterObservation {
   std::string auth_secret_problem;
   // Only when the generated Secret must be created: the password to put in it.
   std::optional<std::string> generated_password;
+  // Replica mode (spec.replicaMode.enabled): the source. Absent otherwise.
+  std::optional<SourceState> source;
   SystemTime now{};
   std::string cluster_domain = "cluster.local";
 };
@@ -65,12 +80,14 @@ struct PromotePod {
   std::string pod;
   std::string pod_ip;
 };
-// CONFIG SET masterauth <the cluster's password>, then REPLICAOF host port.
+// CONFIG SET masterauth <password>, then REPLICAOF host port. The password is the cluster's own,
+// or the source's when the designated leader of a replica-mode cluster follows the source.
 struct FollowPrimary {
   std::string pod;
   std::string pod_ip;
   std::string upstream_host;
   int upstream_port = 6379;
+  bool source_auth = false;
 };
 // A planned hand-over from a healthy primary: pause its writes, let `to` catch up, promote `to`,
 // make `from` follow it, unpause.
@@ -87,9 +104,11 @@ struct RecordEvent {
   std::string message;
 };
 struct CountFailover {};
+struct CountPromotion {};
 
 using Action = std::variant<CreateObject, UpdateConfigMapData, DeleteObject, SetPodRoleLabel,
-                            PromotePod, FollowPrimary, Switchover, RecordEvent, CountFailover>;
+                            PromotePod, FollowPrimary, Switchover, RecordEvent, CountFailover,
+                            CountPromotion>;
 
 struct ClusterPlan {
   // The status to write. The executor writes it before any other action when it differs from the

@@ -17,6 +17,7 @@ struct RedisClusterControllerOptions {
   int workers = 2;
   std::string cluster_domain = "cluster.local";
   std::string event_instance; // reportingInstance of Events (the pod or host name)
+  std::string allowed_source_networks; // --allowed-source-networks: CIDRs, comma-separated; "" any
 };
 
 // Watches RedisClusters and the Pods, Services, ConfigMaps and PVCs they own; reconciles each

@@ -15,7 +15,8 @@ struct NodeState {
   std::string master_host;
   int master_port = 0;
   bool master_link_up = false;
-  std::optional<std::int64_t> link_down_since_seconds;
+  std::optional<std::int64_t> link_down_since_seconds; // -1: the link never came up
+  std::optional<std::int64_t> last_io_seconds_ago;
   bool sync_in_progress = false;
   // The offset of the replication stream this node has processed.
   std::int64_t offset = 0;

@@ -24,11 +24,13 @@ public:
         pvcs_(informer(client, kube::resources::persistentVolumeClaims(),
                        std::string(api::kLabelCluster))),
         events_(client, runtime::EventRecorderOptions{"redis-dr-operator", options_.event_instance}, clock),
+        resolver_(makeSystemResolver()),
+        allowed_sources_(parseAllowedNetworks(options_.allowed_source_networks)),
         reconciler_(ReconcilerDependencies{
             client, clusters_->cache(),
             ClusterCaches{pods_->cache(), services_->cache(), config_maps_->cache(), pvcs_->cache()},
             connector, events_, metrics, clock, runtime::RealSleeper::instance(),
-            options_.cluster_domain}),
+            options_.cluster_domain, *resolver_, allowed_sources_.value_or(AllowedNetworks{})}),
         controller_(runtime::ControllerOptions{"rediscluster", options_.workers}, reconciler_, clock) {
     // Status writes of our own do not wake us: the cluster requeues itself every probe interval.
     clusters_->addHandlers(runtime::onGenerationChange(controller_.enqueueObject()));
@@ -42,6 +44,9 @@ public:
   std::string name() const override { return "rediscluster-controller"; }
 
   Status start() override {
+    if (!allowed_sources_) { // the flag parser refuses this first; never run with an unknown list
+      return allowed_sources_.error().wrap("reading --allowed-source-networks");
+    }
     for (auto* informer : all()) {
       informer->start();
     }
@@ -82,6 +87,8 @@ private:
   std::unique_ptr<runtime::Informer> config_maps_;
   std::unique_ptr<runtime::Informer> pvcs_;
   runtime::EventRecorder events_;
+  std::unique_ptr<HostResolver> resolver_;
+  Result<AllowedNetworks> allowed_sources_;
   RedisClusterReconciler reconciler_;
   runtime::Controller controller_;
 };

@@ -95,10 +95,11 @@ public:
 
   Status operator()(const FollowPrimary& action) {
     auto node = admin(action.pod_ip);
-    if (context_.credentials.password) {
-      RDR_RETURN_IF_ERROR(within(node->configSet("masterauth", *context_.credentials.password),
-                                 "setting masterauth on pod " + action.pod));
-    }
+    const std::optional<std::string>& masterauth =
+        action.source_auth ? context_.source_password : context_.credentials.password;
+    // An empty masterauth clears a stale one: a source without a password needs none.
+    RDR_RETURN_IF_ERROR(within(node->configSet("masterauth", masterauth.value_or("")),
+                               "setting masterauth on pod " + action.pod));
     RDR_RETURN_IF_ERROR(within(node->replicaOf({action.upstream_host, action.upstream_port}),
                                "re-pointing pod " + action.pod));
     spdlog::info("RedisCluster {}/{}: pod {} ({}) now follows {}:{}.", namespace_, cluster_,
@@ -118,6 +119,13 @@ public:
   Status operator()(const CountFailover&) {
     if (context_.metrics) {
       context_.metrics->countFailover(namespace_, cluster_);
+    }
+    return okStatus();
+  }
+
+  Status operator()(const CountPromotion&) {
+    if (context_.metrics) {
+      context_.metrics->countPromotion(namespace_, cluster_);
     }
     return okStatus();
   }

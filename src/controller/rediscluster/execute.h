@@ -25,6 +25,7 @@ struct ExecutionContext {
   runtime::Sleeper& sleeper;
   nlohmann::json cluster_object;  // the RedisCluster, for Events
   redis::Credentials credentials; // the cluster's own password: AUTH and masterauth
+  std::optional<std::string> source_password; // replica mode: masterauth of the leader
   // A switchover waits at most this long for the new primary to catch up before promoting it.
   std::chrono::milliseconds catch_up_timeout{5000};
   // ... with the old primary's writes paused for this long (Redis lifts the pause by itself).

@@ -4,6 +4,7 @@
 #include <future>
 #include <random>
 
+#include "rdr/api/derived.h"
 #include "rdr/api/names.h"
 #include "rdr/api/well_known.h"
 #include "rdr/common/base64.h"
@@ -64,6 +65,7 @@ replication::NodeState toNodeState(const redis::ReplicationInfo& info) {
   node.master_port = info.master_port;
   node.master_link_up = info.master_link_up;
   node.link_down_since_seconds = info.master_link_down_since_seconds;
+  node.last_io_seconds_ago = info.master_last_io_seconds_ago;
   node.sync_in_progress = info.master_sync_in_progress;
   node.offset = info.processedOffset();
   node.replid = info.master_replid;
@@ -96,8 +98,50 @@ Result<ObservedCluster> Observer::observe(const api::RedisCluster& cluster) {
         (*config_map).value("data", json::object()).value(std::string(resources::kRedisConfKey), "");
   }
   RDR_RETURN_IF_ERROR(readAuth(cluster, observed));
+  RDR_RETURN_IF_ERROR(observeSource(cluster, observed));
   probePods(cluster, observed);
   return observed;
+}
+
+Status Observer::observeSource(const api::RedisCluster& cluster, ObservedCluster& observed) {
+  const auto& mode = cluster.spec.replica_mode;
+  if (!api::isReplicaModeEnabled(cluster.spec) || !mode || !mode->source) {
+    return okStatus();
+  }
+  const api::ReplicaSourceSpec& spec = *mode->source;
+  SourceState source;
+  source.host = spec.host;
+  source.port = spec.port;
+  source.address = api::sourceAddress(cluster.spec);
+  if (!spec.auth_secret_name.empty()) {
+    auto secret =
+        client_.get(kube::resources::secrets(), {cluster.metadata.namespace_, spec.auth_secret_name});
+    if (!secret && !secret.error().is(ErrorCode::NotFound)) {
+      return secret.error().wrap("reading the source's Secret " + spec.auth_secret_name);
+    }
+    const auto decoded =
+        secret ? base64Decode((*secret).value("data", json::object()).value("password", ""))
+               : Result<std::string>(Error(ErrorCode::NotFound, ""));
+    if (decoded && !decoded->empty()) {
+      observed.source_password = *decoded;
+    } else {
+      source.secret_ready = false;
+      source.secret_problem =
+          secret ? "the Secret " + spec.auth_secret_name + " named by replicaMode.source." +
+                       "authSecretName has no non-empty key \"password\""
+                 : "the Secret " + spec.auth_secret_name + " named by replicaMode.source." +
+                       "authSecretName does not exist in namespace " + cluster.metadata.namespace_;
+    }
+  }
+  if (api::isReplica(cluster)) { // a promoted cluster keeps the source only as history
+    SourceObservation probed = probeSource(spec.host, spec.port, observed.source_password, resolver_,
+                                           connector_, allowed_, spec.auth_secret_name);
+    source.allowed = probed.allowed;
+    source.node = probed.node;
+    source.problem = probed.problem;
+  }
+  observed.observation.source = std::move(source);
+  return okStatus();
 }
 
 std::optional<std::string> Observer::rememberedPassword(const api::RedisCluster& cluster) {

@@ -8,6 +8,7 @@
 
 #include "rdr/common/clock.h"
 #include "rdr/controller/cluster_plan.h"
+#include "rdr/controller/source_probe.h"
 #include "rdr/kube/client.h"
 #include "rdr/redis/admin.h"
 #include "rdr/runtime/cache.h"
@@ -39,14 +40,18 @@ struct ObservedCluster {
   ClusterObservation observation;
   // The cluster's password when it could be read (or was just generated): AUTH and masterauth.
   std::optional<std::string> password;
+  // Replica mode: the source's password (replicaMode.source.authSecretName), when readable.
+  std::optional<std::string> source_password;
 };
 
 class Observer {
 public:
   Observer(kube::Client& client, ClusterCaches caches, redis::RedisConnector& connector,
-           ProbeHistory& history, const Clock& clock, std::string cluster_domain)
+           ProbeHistory& history, const Clock& clock, std::string cluster_domain,
+           HostResolver& resolver, AllowedNetworks allowed)
       : client_(client), caches_(caches), connector_(connector), history_(history), clock_(clock),
-        cluster_domain_(std::move(cluster_domain)) {}
+        cluster_domain_(std::move(cluster_domain)), resolver_(resolver),
+        allowed_(std::move(allowed)) {}
 
   // Reads what exists and probes every pod with an IP in parallel. Probe failures are
   // observations; only a failed API read is an error.
@@ -57,6 +62,8 @@ public:
 
 private:
   Status readAuth(const api::RedisCluster& cluster, ObservedCluster& observed);
+  // Replica mode: the source's Secret, and (while the cluster follows it) the source itself.
+  Status observeSource(const api::RedisCluster& cluster, ObservedCluster& observed);
   std::optional<std::string> rememberedPassword(const api::RedisCluster& cluster);
   void remember(const api::RedisCluster& cluster, const std::string& password);
   void probePods(const api::RedisCluster& cluster, ObservedCluster& observed);
@@ -67,6 +74,8 @@ private:
   ProbeHistory& history_;
   const Clock& clock_;
   std::string cluster_domain_;
+  HostResolver& resolver_;
+  AllowedNetworks allowed_;
   std::mutex mutex_;
   // The last password of each cluster's generated Secret ("ns/name"), so that a deleted Secret
   // is re-created with the password the pods run with, not a new one they would refuse.

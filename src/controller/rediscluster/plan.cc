@@ -13,8 +13,10 @@ namespace {
 // Why the operator will not act on this spec, or nothing:
 // 1. the spec breaks a validation rule (the CRD normally refuses it first);
 // 2. mode sentinel or cluster, which this version does not run yet (never half-work);
-// 3. replica mode, likewise.
-std::optional<std::pair<std::string, std::string>> refusal(const api::RedisCluster& cluster) {
+// 3. replica mode towards a source that resolves outside --allowed-source-networks: a manifest
+//    must not point Redis at an arbitrary host.
+std::optional<std::pair<std::string, std::string>> refusal(const ClusterObservation& observation) {
+  const api::RedisCluster& cluster = observation.cluster;
   if (const auto errors = api::validate(cluster); !errors.empty()) { // rule 1
     std::string message = "the spec is invalid: ";
     for (std::size_t i = 0; i < errors.size(); ++i) {
@@ -29,10 +31,10 @@ std::optional<std::pair<std::string, std::string>> refusal(const api::RedisClust
             " is not supported by this version of redis-dr-operator yet; use mode standalone "
             "(nothing was created)");
   }
-  if (api::isReplicaModeEnabled(cluster.spec)) { // rule 3
-    return std::make_pair(std::string("UnsupportedReplicaMode"),
-                          std::string("replica mode is not supported by this version of "
-                                      "redis-dr-operator yet (nothing was created)"));
+  if (api::isReplicaModeEnabled(cluster.spec) && observation.source &&
+      !observation.source->allowed) { // rule 3
+    return std::make_pair(std::string("SourceNotAllowed"),
+                          observation.source->problem + " (nothing was created or changed)");
   }
   return std::nullopt;
 }
@@ -48,7 +50,7 @@ ClusterPlan planCluster(const ClusterObservation& observation) {
   plan.status.write_service = api::leaderServiceName(cluster.metadata.name);
   plan.requeue_after = std::chrono::seconds(cluster.spec.failover.probe_interval_seconds);
 
-  if (const auto refused = refusal(cluster)) {
+  if (const auto refused = refusal(observation)) {
     plan.spec_refused = true;
     plan.status.phase = api::ClusterPhase::Failed;
     api::Condition ready;

@@ -6,6 +6,7 @@
 
 #include "rdr/controller/cluster_plan.h"
 #include "rdr/replication/failure_detection.h"
+#include "rdr/resources/boot_role.h"
 
 namespace rdr::controller::detail {
 
@@ -34,5 +35,30 @@ void planStatus(const ClusterObservation& observation, const RoleDecision& roles
 
 // The observation of the pod with this ordinal, if it exists.
 const PodObservation* findPod(const ClusterObservation& observation, int ordinal);
+
+// ---------------------------------------------------------------- replica mode (plan_replica.cc)
+
+// True when the node is a replica of the source (by the host as written in the spec).
+bool followsSource(const replication::NodeState& node, const SourceState& source);
+
+// The designated leader may follow (or be created following) the source: the source is known,
+// inside the allowed networks, and its Secret, if one is named, is readable.
+bool sourceUsable(const ClusterObservation& observation);
+
+// How the designated leader boots: a replica of the source, labelled primary.
+resources::BootRole leaderBootRole(const ClusterObservation& observation);
+
+// Keeps the reachable designated leader on the source: REPLICAOF the source with its password
+// when it follows anything else; a Warning Event when it was a master (a demotion: its local
+// writes are discarded by the full resync).
+void planLeaderOnSource(const ClusterObservation& observation, const PodObservation& leader,
+                        ClusterPlan& plan);
+
+// status.replication of a cluster that follows its source, seen from the designated leader.
+api::ReplicationStatus replicationStatus(const ClusterObservation& observation,
+                                         const PodObservation* leader);
+
+// Why the leader's link to the source is not healthy, or "" when it streams.
+std::string sourceLinkProblem(const ClusterObservation& observation, const PodObservation* leader);
 
 } // namespace rdr::controller::detail

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "plan_internal.h"
+#include "rdr/api/derived.h"
 #include "rdr/api/names.h"
 #include "rdr/api/well_known.h"
 #include "rdr/replication/leader_choice.h"
@@ -97,7 +98,8 @@ std::vector<replication::Candidate> candidates(const ClusterObservation& observa
 class RolePlanner {
 public:
   RolePlanner(const ClusterObservation& observation, ClusterPlan& plan)
-      : observation_(observation), cluster_(observation.cluster), plan_(plan) {}
+      : observation_(observation), cluster_(observation.cluster), plan_(plan),
+        following_(api::isReplica(observation.cluster) && observation.source.has_value()) {}
 
   RoleDecision run() {
     choosePrimary();
@@ -114,6 +116,8 @@ private:
   // 2. while the cluster is Creating (its primary never was a master) there is no failover;
   // 3. a Failed primary is replaced by chooseLeader() when failover is enabled; the choice goes
   //    into status before anything acts on it (invariant 2);
+  // In replica mode the "primary" is the designated leader, a replica of the source: rule 4 does
+  // not apply, and a hand-over (rule 5) only moves the leader, which then follows the source.
   // 4. a recorded primary that answers as a replica with its link down (its container restarted
   //    from its boot args, possibly empty) is promoted again only when no other pod has processed
   //    more; otherwise it is replaced like a failed one (promoting it would make the pods that
@@ -152,8 +156,8 @@ private:
                 "failed: " + decision_.assessment.reason, /*planned=*/false);
       return;
     }
-    if (decision_.assessment.verdict == PrimaryVerdict::NotMaster && cluster_.spec.failover.enabled &&
-        !current->node->master_link_up) { // rule 4
+    if (decision_.assessment.verdict == PrimaryVerdict::NotMaster && !following_ &&
+        cluster_.spec.failover.enabled && !current->node->master_link_up) { // rule 4
       const auto choice = chooseLeader(candidates(observation_, *ordinal, Handover::Unplanned, ""));
       const PodObservation* best =
           choice.chosen ? findPod(observation_, api::podOrdinal(name, *choice.chosen).value_or(-1))
@@ -166,9 +170,12 @@ private:
       }
       return;
     }
-    if (*ordinal >= cluster_.spec.instances && decision_.assessment.verdict == PrimaryVerdict::Healthy) {
+    const bool healthy = decision_.assessment.verdict == PrimaryVerdict::Healthy ||
+                         (following_ && decision_.assessment.verdict == PrimaryVerdict::NotMaster);
+    if (*ordinal >= cluster_.spec.instances && healthy) {
       const auto choice =
-          chooseLeader(candidates(observation_, *ordinal, Handover::Planned, primaryHost()));
+          chooseLeader(candidates(observation_, *ordinal, following_ ? Handover::Unplanned : Handover::Planned,
+                                  primaryHost()));
       if (choice.chosen) { // rule 5
         replaceBy(choice, "is beyond spec.instances=" + std::to_string(cluster_.spec.instances),
                   /*planned=*/true);
@@ -191,8 +198,10 @@ private:
     plan_.actions.emplace_back(CountFailover{});
     plan_.actions.emplace_back(RecordEvent{
         !planned, planned ? "SwitchingOver" : "FailingOver",
-        "Primary " + lost + " " + why + "; promoting " + choice.explanation + "."});
-    if (planned) {
+        following_ ? "Designated leader " + lost + " " + why + "; the new leader, following the "
+                         "source, is " + choice.explanation + "."
+                   : "Primary " + lost + " " + why + "; promoting " + choice.explanation + "."});
+    if (planned && !following_) {
       const PodObservation* from = findPod(observation_, lost_ordinal);
       const PodObservation* to = findPod(observation_, decision_.primary_ordinal);
       plan_.actions.emplace_back(Switchover{lost, from ? from->pod.pod_ip : "", decision_.primary,
@@ -208,7 +217,11 @@ private:
   void converge() {
     const PodObservation* primary = findPod(observation_, decision_.primary_ordinal);
     const bool primary_usable = primary && primary->node && !primary->pod.deleting;
-    if (primary_usable && primary->node->role == NodeRole::Replica) {
+    if (following_) {
+      if (primary_usable) {
+        planLeaderOnSource(observation_, *primary, plan_);
+      }
+    } else if (primary_usable && primary->node->role == NodeRole::Replica) {
       // A hand-over interrupted after its status write (operator restart, a failed step): the
       // old primary is still a live master that the chosen pod streams from, so the hand-over
       // is repeated (pause, catch up, promote) instead of promoting next to a live master.
@@ -218,20 +231,37 @@ private:
         switching_over_ = true;
       }
       plan_.actions.emplace_back(PromotePod{decision_.primary, primary->pod.pod_ip});
-      plan_.actions.emplace_back(RecordEvent{
-          false, "FailedOver",
-          decision_.primary + " was promoted and is the primary; the other pods follow it."});
+      if (promotesFromSource(*primary)) {
+        plan_.actions.emplace_back(CountPromotion{});
+        plan_.actions.emplace_back(RecordEvent{
+            false, "Promoted",
+            decision_.primary + " was promoted with REPLICAOF NO ONE: the cluster is a standalone "
+            "primary (former source: " + api::sourceDisplayName(cluster_.spec) + ")."});
+      } else {
+        plan_.actions.emplace_back(RecordEvent{
+            false, "FailedOver",
+            decision_.primary + " was promoted and is the primary; the other pods follow it."});
+      }
     }
     std::vector<Action> terminating;
     if (primary_usable) {
       repointOthers(*primary, terminating);
     }
     relabel();
-    deleteStaleAndSurplus(primary_usable && primary->node->role == NodeRole::Master);
+    // In replica mode the leader is "up" when it follows the source (a replica, by design).
+    deleteStaleAndSurplus(primary_usable &&
+                          (following_ ? followsSource(*primary->node, *observation_.source)
+                                      : primary->node->role == NodeRole::Master));
     createMissing();
     for (Action& action : terminating) {
       plan_.actions.push_back(std::move(action));
     }
+  }
+
+  // A promotion of a replica-mode cluster: its leader still follows the source.
+  bool promotesFromSource(const PodObservation& leader) const {
+    return api::isPromoted(cluster_) && observation_.source &&
+           followsSource(*leader.node, *observation_.source);
   }
 
   // The pod the (replica) primary streams from, when it is a live master of this cluster.
@@ -298,8 +328,9 @@ private:
   // 1. a pod beyond spec.instances goes, with its PVC, unless it is the primary (rule 5 of
   //    choosePrimary hands over first), and only once the primary is a master (or this plan's
   //    switchover makes it one first): while the primary is down, it may hold the only copy;
-  // 2. a pod that is not the primary but would boot as a master (its args predate a failover)
-  //    is re-created as a replica (invariant 1): at once when its process is gone or unreachable
+  // 2. a pod that is not the primary but would boot as a master (its args predate a failover),
+  //    or in replica mode following the source (a former leader), is re-created as a replica
+  //    (invariant 1; one cross-cluster stream): at once when its process is gone or unreachable
   //    past the failure threshold; when it answers, only after it follows the primary and the
   //    primary is a master, so the re-creation never leaves the cluster without a master.
   void deleteStaleAndSurplus(bool primary_is_master) {
@@ -320,7 +351,11 @@ private:
         }
         continue;
       }
-      if (!pod.pod.boots_as_master) {
+      // A former designated leader boots following the external source: re-created as a
+      // replica of the leader too, or a restart would pull a second cross-cluster full sync.
+      const bool boots_from_source = !pod.pod.boots_as_master && observation_.source &&
+                                     pod.pod.boot_upstream_host == observation_.source->host;
+      if (!pod.pod.boots_as_master && !boots_from_source) {
         continue;
       }
       const bool dead = !pod.pod.container_running ||
@@ -329,8 +364,11 @@ private:
       if (dead || demoted) { // rule 2
         plan_.actions.emplace_back(DeleteObject{
             "Pod", pod.pod.name,
-            "it is not the primary but its spec would boot it as a master; it is re-created as a "
-            "replica of " + decision_.primary});
+            std::string(boots_from_source ? "it is not the designated leader but its spec would boot "
+                                            "it following the external source"
+                                          : "it is not the primary but its spec would boot it as a "
+                                            "master") +
+                "; it is re-created as a replica of " + decision_.primary});
       }
     }
     for (const std::string& pvc : observation_.pvcs) {
@@ -353,18 +391,21 @@ private:
         std::any_of(observation_.pods.begin(), observation_.pods.end(), [&](const auto& entry) {
           return entry.first != decision_.primary_ordinal && !entry.second.pod.deleting;
         });
-    const bool wait_for_failover = decision_.established && cluster_.spec.failover.enabled &&
-                                   !cluster_.spec.storage && others_may_hold_data;
+    // In replica mode the leader boots following the source, which holds the data: no wait, but
+    // never towards a source that is not allowed (or whose password cannot be read).
+    const bool wait_for_failover = !following_ && decision_.established &&
+                                   cluster_.spec.failover.enabled && !cluster_.spec.storage &&
+                                   others_may_hold_data;
     for (int ordinal = 0; ordinal < cluster_.spec.instances; ++ordinal) {
-      if (observation_.pods.contains(ordinal) ||
-          (ordinal == decision_.primary_ordinal && wait_for_failover)) {
+      const bool leader = ordinal == decision_.primary_ordinal;
+      if (observation_.pods.contains(ordinal) || (leader && wait_for_failover) ||
+          (leader && following_ && !sourceUsable(observation_))) {
         continue;
       }
       const resources::BootRole role =
-          ordinal == decision_.primary_ordinal
-              ? resources::BootRole::primary()
-              : resources::BootRole::replicaOf(resources::Upstream{
-                    primaryHost(), api::kRedisPort, api::authSecretName(cluster_)});
+          leader ? (following_ ? leaderBootRole(observation_) : resources::BootRole::primary())
+                 : resources::BootRole::replicaOf(resources::Upstream{
+                       primaryHost(), api::kRedisPort, api::authSecretName(cluster_)});
       if (auto pod = resources::buildPod(cluster_, ordinal, role); pod) {
         plan_.actions.emplace_back(CreateObject{*pod});
       }
@@ -376,6 +417,7 @@ private:
   ClusterPlan& plan_;
   RoleDecision decision_;
   bool switching_over_ = false; // this plan hands over with a Switchover action
+  const bool following_;        // replica mode: the leader follows the external source
 };
 
 } // namespace

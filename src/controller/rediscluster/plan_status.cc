@@ -36,10 +36,11 @@ const api::InstanceStatus* previousInstance(const api::RedisClusterStatus& statu
 }
 
 std::vector<api::InstanceStatus> instances(const ClusterObservation& observation,
-                                           const RoleDecision& roles) {
+                                           const RoleDecision& roles, bool following) {
   const PodObservation* primary = findPod(observation, roles.primary_ordinal);
+  // Replicas' lag is measured against the primary, or in replica mode the designated leader.
   const std::optional<std::int64_t> primary_offset =
-      primary && primary->node && primary->node->role == NodeRole::Master
+      primary && primary->node && (following || primary->node->role == NodeRole::Master)
           ? std::optional<std::int64_t>(primary->node->offset)
           : std::nullopt;
   std::vector<api::InstanceStatus> result;
@@ -126,32 +127,44 @@ api::Condition condition(const api::RedisCluster& cluster, std::string_view type
 void planStatus(const ClusterObservation& observation, const RoleDecision& roles, ClusterPlan& plan) {
   const api::RedisCluster& cluster = observation.cluster;
   api::RedisClusterStatus& status = plan.status;
+  const bool following = api::isReplica(cluster) && observation.source.has_value();
   status.current_primary = roles.primary;
-  status.instances_status = instances(observation, roles);
+  status.instances_status = instances(observation, roles, following);
   status.ready_instances = static_cast<int>(std::count_if(
       status.instances_status.begin(), status.instances_status.end(),
       [](const api::InstanceStatus& instance) { return instance.ready; }));
 
   const PodObservation* primary = findPod(observation, roles.primary_ordinal);
-  const bool primary_ok = primary && primary->node && primary->node->role == NodeRole::Master;
+  // In replica mode the designated leader is "available" when it answers and follows the source.
+  const bool primary_ok =
+      primary && primary->node &&
+      (following ? followsSource(*primary->node, *observation.source)
+                 : primary->node->role == NodeRole::Master);
+  const std::string source_problem = following ? sourceLinkProblem(observation, primary) : "";
   const ReplicaHealth replicas = replicaHealth(observation, roles);
   const bool surplus = static_cast<int>(observation.pods.size()) > cluster.spec.instances;
+  status.replication = following ? std::optional(replicationStatus(observation, primary)) : std::nullopt;
 
-  // Phase rules, in order: FailingOver while a chosen primary is not a master yet; Creating until
-  // the primary has first been a master; Healthy when everything streams; Degraded otherwise.
+  // Phase rules, in order: FailingOver while a chosen primary is not a master (in replica mode:
+  // a leader that follows the source) yet; Creating until the primary has first been one;
+  // Healthy (Replicating in replica mode: the leader streams from the source) when everything
+  // streams; Degraded otherwise.
   ClusterPhase phase = ClusterPhase::Degraded;
   if (roles.failing_over && !primary_ok) {
     phase = ClusterPhase::FailingOver;
   } else if (!roles.established && !primary_ok) {
     phase = ClusterPhase::Creating;
-  } else if (primary_ok && replicas.streaming == replicas.expected && !surplus &&
-             status.ready_instances == cluster.spec.instances) {
-    phase = ClusterPhase::Healthy;
+  } else if (primary_ok && source_problem.empty() && replicas.streaming == replicas.expected &&
+             !surplus && status.ready_instances == cluster.spec.instances) {
+    phase = following ? ClusterPhase::Replicating : ClusterPhase::Healthy;
   }
   status.phase = phase;
 
   std::string primary_reason = "PrimaryAvailable";
-  std::string primary_message = roles.primary + " is the primary and accepts writes";
+  std::string primary_message =
+      following ? roles.primary + " is the designated leader and follows " +
+                      api::sourceDisplayName(cluster.spec) + " (" + observation.source->address + ")"
+                : roles.primary + " is the primary and accepts writes";
   if (!observation.auth_secret_ready) {
     primary_reason = "AuthSecretUnavailable";
     primary_message = observation.auth_secret_problem;
@@ -178,20 +191,31 @@ void planStatus(const ClusterObservation& observation, const RoleDecision& roles
     primary_message = "primary " + roles.primary + " is not available: " + roles.assessment.reason;
   }
 
-  const std::string replication_message =
+  std::string replication_message =
       replicas.expected == 0
           ? "no replicas are configured"
           : std::to_string(replicas.streaming) + " of " + std::to_string(replicas.expected) +
                 " replicas stream from " + roles.primary +
                 (replicas.problems.empty() ? "" : ": " + joined(replicas.problems));
+  if (following) {
+    replication_message = (source_problem.empty() ? roles.primary + " streams from the source " +
+                                                        observation.source->address
+                                                  : source_problem) +
+                          "; " + replication_message;
+  }
+  const bool replication_ok = replicas.streaming == replicas.expected && source_problem.empty();
 
   std::string ready_message = "the cluster is " + std::string(api::toString(phase));
-  if (phase == ClusterPhase::Healthy) {
+  if (phase == ClusterPhase::Replicating) {
+    ready_message = std::to_string(cluster.spec.instances) + " of " +
+                    std::to_string(cluster.spec.instances) + " instances ready, replicating from " +
+                    api::sourceDisplayName(cluster.spec) + " through " + roles.primary;
+  } else if (phase == ClusterPhase::Healthy) {
     ready_message = std::to_string(cluster.spec.instances) + " of " +
                     std::to_string(cluster.spec.instances) + " instances ready, primary " + roles.primary;
   } else if (!primary_ok) {
     ready_message = primary_message;
-  } else if (!replicas.problems.empty()) {
+  } else if (!replication_ok) {
     ready_message = replication_message;
   } else if (surplus) {
     ready_message = "scaling down to " + std::to_string(cluster.spec.instances) + " instances";
@@ -202,7 +226,8 @@ void planStatus(const ClusterObservation& observation, const RoleDecision& roles
 
   const SystemTime now = observation.now;
   api::setCondition(status.conditions,
-                    condition(cluster, kConditionReady, phase == ClusterPhase::Healthy,
+                    condition(cluster, kConditionReady,
+                              phase == ClusterPhase::Healthy || phase == ClusterPhase::Replicating,
                               std::string(api::toString(phase)), ready_message),
                     now);
   api::setCondition(status.conditions,
@@ -210,10 +235,10 @@ void planStatus(const ClusterObservation& observation, const RoleDecision& roles
                               primary_message),
                     now);
   api::setCondition(status.conditions,
-                    condition(cluster, kConditionReplicationHealthy,
-                              replicas.streaming == replicas.expected,
-                              replicas.streaming == replicas.expected ? "ReplicasStreaming"
-                                                                      : "ReplicasNotStreaming",
+                    condition(cluster, kConditionReplicationHealthy, replication_ok,
+                              replication_ok          ? "ReplicasStreaming"
+                              : !source_problem.empty() ? "SourceLinkDown"
+                                                        : "ReplicasNotStreaming",
                               replication_message),
                     now);
   api::setCondition(status.conditions, api::replicaModeCondition(cluster), now);

@@ -15,7 +15,7 @@ using nlohmann::json;
 RedisClusterReconciler::RedisClusterReconciler(ReconcilerDependencies dependencies)
     : deps_(std::move(dependencies)),
       observer_(deps_.client, deps_.caches, deps_.connector, history_, deps_.clock,
-                deps_.cluster_domain) {}
+                deps_.cluster_domain, deps_.resolver, deps_.allowed_sources) {}
 
 Result<runtime::ReconcileResult> RedisClusterReconciler::reconcile(const kube::ObjectKey& key) {
   const auto started = std::chrono::steady_clock::now();
@@ -71,7 +71,8 @@ Result<runtime::ReconcileResult> RedisClusterReconciler::reconcileCluster(const 
   }
 
   ExecutionContext context{deps_.client, deps_.connector, deps_.events, deps_.metrics, deps_.clock,
-                           deps_.sleeper, *object, redis::Credentials{std::nullopt, observed.password}};
+                           deps_.sleeper, *object, redis::Credentials{std::nullopt, observed.password},
+                           observed.source_password};
   if (Status executed = executeActions(plan.actions, context); !executed) {
     // Redis and API hiccups are retried at the next probe tick, which keeps probing (and
     // failure detection) going instead of backing off for minutes.
@@ -143,6 +144,13 @@ Status RedisClusterReconciler::writeStatus(const json& object, const api::RedisC
 void RedisClusterReconciler::exportMetrics(const api::RedisCluster& cluster,
                                            const api::RedisClusterStatus& status) {
   if (!deps_.metrics) {
+    return;
+  }
+  if (status.replication) { // replica mode: the cross-cluster link, as seed 003's alerts mean it
+    deps_.metrics->setReplicationLag(cluster.metadata.namespace_, cluster.metadata.name,
+                                     static_cast<double>(status.replication->lag_bytes.value_or(0)));
+    deps_.metrics->setMasterLinkUp(cluster.metadata.namespace_, cluster.metadata.name,
+                                   status.replication->link_status == api::LinkStatus::Up);
     return;
   }
   std::int64_t lag = 0;

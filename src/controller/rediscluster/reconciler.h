@@ -23,6 +23,8 @@ struct ReconcilerDependencies {
   const Clock& clock;
   runtime::Sleeper& sleeper;
   std::string cluster_domain = "cluster.local";
+  HostResolver& resolver;
+  AllowedNetworks allowed_sources; // --allowed-source-networks
 };
 
 class RedisClusterReconciler final : public runtime::Reconciler {

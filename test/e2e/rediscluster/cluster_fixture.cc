@@ -48,15 +48,27 @@ void ClusterSandboxTest::TearDown() {
 
 void ClusterSandboxTest::startOperator() {
   const fs::path log = scratch_ / ("operator-" + std::to_string(operator_starts_++) + ".log");
-  std::vector<std::string> args = {RDR_OPERATOR_BINARY,
-                                   "--kubeconfig",
+  // Inside the sandbox's mount namespace (as dev/sandbox starts it), so that cluster DNS names
+  // such as prod-redis-leader.production.svc.cluster.local resolve for the operator too.
+  std::vector<std::string> args;
+  std::ifstream pid_file(fs::path(kubeconfig_).parent_path() / "pid");
+  std::string sandbox_pid;
+  pid_file >> sandbox_pid;
+  if (::geteuid() == 0 && !sandbox_pid.empty() &&
+      std::system("command -v nsenter >/dev/null 2>&1") == 0) {
+    args = {"/usr/bin/nsenter", "--mount=/proc/" + sandbox_pid + "/ns/mnt", "--"};
+  }
+  for (const std::string& arg : {std::string(RDR_OPERATOR_BINARY),
+                                   std::string("--kubeconfig"),
                                    kubeconfig_,
-                                   "--metrics-bind-address",
-                                   "127.0.0.1:0",
-                                   "--health-probe-bind-address",
-                                   "0",
-                                   "--log-level",
-                                   "debug"};
+                                   std::string("--metrics-bind-address"),
+                                   std::string("127.0.0.1:0"),
+                                   std::string("--health-probe-bind-address"),
+                                   std::string("0"),
+                                   std::string("--log-level"),
+                                   std::string("debug")}) {
+    args.push_back(arg);
+  }
   std::vector<char*> argv;
   for (auto& arg : args) {
     argv.push_back(arg.data());
@@ -67,8 +79,8 @@ void ClusterSandboxTest::startOperator() {
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  const int spawned = posix_spawn(&operator_pid_, RDR_OPERATOR_BINARY, &actions, nullptr,
-                                  argv.data(), environ);
+  const int spawned =
+      posix_spawn(&operator_pid_, argv[0], &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   ASSERT_EQ(spawned, 0) << "cannot start " << RDR_OPERATOR_BINARY;
 }
@@ -102,13 +114,14 @@ std::string ClusterSandboxTest::metrics() {
 }
 
 std::string ClusterSandboxTest::jsonpath(const std::string& what, const std::string& path) {
-  const CommandResult result = kubectl("-n apps get " + what + " -o " + shellQuote("jsonpath=" + path));
+  const CommandResult result =
+      kubectl("-n " + ns_ + " get " + what + " -o " + shellQuote("jsonpath=" + path));
   return result.exit_code == 0 ? trimmed(result.out) : "";
 }
 
 void ClusterSandboxTest::applyCluster(const std::string& name, int instances) {
   const std::string manifest = "apiVersion: redis.io/v1\nkind: RedisCluster\nmetadata:\n  name: " +
-                               name + "\n  namespace: apps\nspec:\n  instances: " +
+                               name + "\n  namespace: " + ns_ + "\nspec:\n  instances: " +
                                std::to_string(instances) + "\n";
   const CommandResult applied = kubectlWithInput("apply", manifest);
   ASSERT_EQ(applied.exit_code, 0) << applied.err;
@@ -130,7 +143,7 @@ void ClusterSandboxTest::waitForPhase(const std::string& cluster, const std::str
   ASSERT_TRUE(reached) << "RedisCluster " << cluster << " is not " << phase << " after "
                        << timeout.count() << " s (phase, observedGeneration, generation: " << last
                        << ")\nstatus: "
-                       << kubectl("-n apps get rediscluster " + cluster + " -o yaml").out
+                       << kubectl("-n " + ns_ + " get rediscluster " + cluster + " -o yaml").out
                        << "\noperator log tail:\n"
                        << operatorLog().substr(operatorLog().size() > 4000 ? operatorLog().size() - 4000 : 0);
 }

@@ -23,7 +23,7 @@ protected:
   std::string operatorLog() const;
   std::string metrics(); // the text of /metrics
 
-  // kubectl -n apps get <what> -o jsonpath=<path>; "" when it fails.
+  // kubectl -n <ns_> get <what> -o jsonpath=<path>; "" when it fails.
   std::string jsonpath(const std::string& what, const std::string& path);
   void applyCluster(const std::string& name, int instances);
   // Polls until the cluster's phase is `phase` (and observedGeneration is current).
@@ -49,6 +49,7 @@ protected:
 
   pid_t operator_pid_ = -1;
   int operator_starts_ = 0;
+  std::string ns_ = "apps"; // the namespace of jsonpath(), applyCluster(), password()
 };
 
 } // namespace rdr::sandbox::testing

@@ -34,6 +34,7 @@ TEST(OptionsTest, Defaults) {
   EXPECT_EQ(options->leaderElection.retryPeriod, 2s);
   EXPECT_EQ(options->logLevel, LogLevel::Info);
   EXPECT_EQ(options->logFormat, LogFormat::Text);
+  EXPECT_EQ(options->allowedSourceNetworks, "");
 }
 
 TEST(OptionsTest, DefaultsFromTheEnvironment) {
@@ -55,7 +56,8 @@ TEST(OptionsTest, EveryFlag) {
        "--health-probe-bind-address", "[::1]:9091", "--leader-elect",
        "--leader-election-namespace=redis-dr-operator-system", "--leader-election-id=my.lease",
        "--leader-election-lease-duration=1m", "--leader-election-renew-deadline", "30s",
-       "--leader-election-retry-period=500ms", "--log-level=debug", "--log-format", "json"});
+       "--leader-election-retry-period=500ms", "--log-level=debug", "--log-format", "json",
+       "--allowed-source-networks=127.0.0.0/8"});
   ASSERT_TRUE(options.has_value()) << options.error().message();
   EXPECT_EQ(options->kubeconfig, "/etc/kc");
   EXPECT_EQ(options->watchNamespace, "redis");
@@ -69,6 +71,16 @@ TEST(OptionsTest, EveryFlag) {
   EXPECT_EQ(options->leaderElection.retryPeriod, 500ms);
   EXPECT_EQ(options->logLevel, LogLevel::Debug);
   EXPECT_EQ(options->logFormat, LogFormat::Json);
+  EXPECT_EQ(options->allowedSourceNetworks, "127.0.0.0/8");
+}
+
+TEST(OptionsTest, AllowedSourceNetworksAreValidatedAndKeptAsWritten) {
+  EXPECT_EQ(parse({"--allowed-source-networks", "127.0.0.0/8, fd00::/8"})->allowedSourceNetworks,
+            "127.0.0.0/8, fd00::/8");
+  EXPECT_EQ(parse({"--allowed-source-networks=0.0.0.0/0"})->allowedSourceNetworks, "0.0.0.0/0");
+  EXPECT_EQ(parse({"--allowed-source-networks=10.0.0.0/8", "--allowed-source-networks="})
+                ->allowedSourceNetworks,
+            "");
 }
 
 TEST(OptionsTest, TheDeploymentsArguments) {
@@ -123,6 +135,12 @@ INSTANTIATE_TEST_SUITE_P(
     Table, BadOptionsTest,
     ::testing::Values(
         BadCase{{"--bogus"}, "unknown flag: --bogus"},
+        BadCase{{"--allowed-source-networks=127.0.0.0/8,10.0.0.1/33"},
+                "invalid value \"127.0.0.0/8,10.0.0.1/33\" for flag --allowed-source-networks: "
+                "\"10.0.0.1/33\" is not an IPv4 CIDR (a.b.c.d/n with n in 0..32)"},
+        BadCase{{"--allowed-source-networks", "fd00::1/8"},
+                "invalid value \"fd00::1/8\" for flag --allowed-source-networks: the CIDR "
+                "\"fd00::1/8\" has host bits set after the prefix (the network is fd00::/8)"},
         BadCase{{"--bogus=1", "--log-level=x"}, "unknown flag: --bogus"},
         BadCase{{"run"}, "unexpected argument \"run\" (this program takes only flags)"},
         BadCase{{"--leader-election-lease-duration=15x"},
@@ -244,6 +262,8 @@ TEST(HelpTextTest, ListsEveryFlagWithItsDefault) {
                            "(default: info)",
                            "  --log-format FORMAT\n",
                            "(default: text)",
+                           "  --allowed-source-networks CIDRS\n",
+                           "(default: \"\" (any))",
                            "  --version\n",
                            "  -h, --help\n"}) {
     EXPECT_NE(help.find(line), std::string::npos) << "missing: " << line << "\nin:\n" << help;

@@ -6,9 +6,12 @@
 namespace rdr::controller::testing {
 namespace {
 
+// "cache-0.cache-headless.apps.svc.cluster.local" -> "cache-0"; other hosts unchanged.
 std::string shortHost(const std::string& host) {
   const auto dot = host.find('.');
-  return dot == std::string::npos ? host : host.substr(0, dot);
+  return dot == std::string::npos || host.find("-headless.") == std::string::npos
+             ? host
+             : host.substr(0, dot);
 }
 
 std::string describeCreate(const nlohmann::json& object) {
@@ -40,11 +43,14 @@ std::vector<std::string> describe(const std::vector<Action>& actions) {
           } else if constexpr (std::is_same_v<T, PromotePod>) {
             return "promote " + a.pod;
           } else if constexpr (std::is_same_v<T, FollowPrimary>) {
-            return "follow " + a.pod + " " + shortHost(a.upstream_host);
+            return "follow " + a.pod + " " + shortHost(a.upstream_host) +
+                   (a.source_auth ? " (source)" : "");
           } else if constexpr (std::is_same_v<T, Switchover>) {
             return "switchover " + a.from_pod + " " + a.to_pod;
           } else if constexpr (std::is_same_v<T, RecordEvent>) {
             return std::string("event ") + (a.warning ? "Warning " : "Normal ") + a.reason;
+          } else if constexpr (std::is_same_v<T, CountPromotion>) {
+            return "count promotion";
           } else {
             return "count failover";
           }

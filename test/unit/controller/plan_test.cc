@@ -252,8 +252,15 @@ TEST(PlanCluster, RefusesWhatItCannotServeWithoutTouchingAnything) {
            {[](auto& o) {
               o.cluster.spec.replica_mode = api::ReplicaModeSpec{
                   true, api::ReplicaSourceSpec{"prod", "10.0.0.1", 6379, ""}, false};
+              SourceState source;
+              source.host = "10.0.0.1";
+              source.address = "10.0.0.1:6379";
+              source.allowed = false;
+              source.problem = "the source 10.0.0.1:6379 resolves outside --allowed-source-networks "
+                               "(127.0.0.0/8): refused";
+              o.source = source;
             },
-            "UnsupportedReplicaMode"},
+            "SourceNotAllowed"},
            {[](auto& o) { o.cluster.spec.min_sync_replicas = 7; }, "InvalidSpec"},
        }) {
     ClusterObservation observation = healthyCluster(3);

@@ -8,6 +8,7 @@
 #include "../../fakes/manual_clock.h"
 #include "controller/rediscluster/execute.h"
 #include "controller/rediscluster/reconciler.h"
+#include "static_resolver.h"
 #include "rdr/api/redis_cluster.h"
 #include "rdr/common/base64.h"
 #include "rdr/runtime/sleeper.h"
@@ -44,7 +45,7 @@ protected:
                                                        clock_);
     reconciler_ = std::make_unique<RedisClusterReconciler>(ReconcilerDependencies{
         client_, clusters_, ClusterCaches{pods_, services_, config_maps_, pvcs_}, redis_, *events_,
-        nullptr, clock_, sleeper_, "cluster.local"});
+        nullptr, clock_, sleeper_, "cluster.local", resolver_, AllowedNetworks{}});
   }
 
   void syncCaches() {
@@ -156,6 +157,7 @@ protected:
   const redis::Endpoint& at(int ordinal) { return endpoints_.at(ordinal); }
 
   testing::ManualClock clock_;
+  testing::StaticResolver resolver_;
   int next_ip_ = 0;
   std::map<int, redis::Endpoint> endpoints_;
   testing::FakeKubeClient client_;
@@ -262,7 +264,7 @@ TEST_F(ReconcilerEdgeTest, ASwitchoverThatCannotCatchUpDoesNotPromote) {
 
   ExecutionContext context{client_, redis_, *events_, nullptr, clock_, sleeper_,
                            json{{"metadata", {{"name", "cache"}, {"namespace", "apps"}}}},
-                           redis::Credentials{}};
+                           redis::Credentials{}, std::nullopt};
   const Switchover action{"cache-2", from.host, "cache-1", to.host, "to.cache-headless"};
   EXPECT_FALSE(runSwitchover(action, context).has_value());
   EXPECT_EQ(redis_.node(to).role(), redis::Role::Replica) << "not promoted without the data";

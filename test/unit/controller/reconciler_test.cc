@@ -9,6 +9,7 @@
 #include "rdr/common/base64.h"
 #include "rdr/runtime/sleeper.h"
 #include "controller/rediscluster/reconciler.h"
+#include "static_resolver.h"
 
 namespace rdr::controller {
 namespace {
@@ -39,7 +40,7 @@ protected:
                                                        clock_);
     reconciler_ = std::make_unique<RedisClusterReconciler>(ReconcilerDependencies{
         client_, clusters_, ClusterCaches{pods_, services_, config_maps_, pvcs_}, redis_, *events_,
-        nullptr, clock_, runtime::RealSleeper::instance(), "cluster.local"});
+        nullptr, clock_, runtime::RealSleeper::instance(), "cluster.local", resolver_, AllowedNetworks{}});
   }
 
   void syncCaches() {
@@ -132,6 +133,7 @@ protected:
   const redis::Endpoint& at(int ordinal) { return endpoints_.at(ordinal); }
 
   testing::ManualClock clock_;
+  testing::StaticResolver resolver_;
   int next_ip_ = 0;
   std::map<int, redis::Endpoint> endpoints_; // the current pod of each ordinal
   testing::FakeKubeClient client_;

@@ -1,0 +1,158 @@
+// Replica mode end to end, seed 003 in one sandbox: prod-redis (standalone until sentinel mode
+// exists) and dr-redis verbatim, replicating through prod-redis-leader's cluster DNS name; the
+// promote -> write -> demote drill ("Test failover regularly").
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "cluster_fixture.h"
+
+namespace rdr::sandbox::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string seed(const std::string& file) {
+  std::ifstream in(std::string(RDR_TEST_DATA_DIR) + "/seeds/" + file);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string secret(const std::string& name, const std::string& password) {
+  return "apiVersion: v1\nkind: Secret\nmetadata:\n  name: " + name +
+         "\n  namespace: production\nstringData:\n  password: " + password + "\n";
+}
+
+class ReplicaModeE2eTest : public ClusterSandboxTest {
+protected:
+  void SetUp() override {
+    ClusterSandboxTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) {
+      return;
+    }
+    ns_ = "production";
+    createNamespace("production");
+    // Seed 003: the source's password copied into the DR namespace (here: the same one).
+    ASSERT_EQ(kubectlWithInput("apply", secret("prod-redis-auth", "prod-pass-1")).exit_code, 0);
+    ASSERT_EQ(kubectlWithInput("apply", secret("dr-redis-auth", "dr-pass-1")).exit_code, 0);
+    std::string prod = seed("003-prod-redis.yaml");
+    prod = std::regex_replace(prod, std::regex("mode: sentinel"), "mode: standalone");
+    const CommandResult applied = kubectlWithInput("apply", prod);
+    ASSERT_EQ(applied.exit_code, 0) << applied.err;
+    waitForPhase("prod-redis", "Healthy", 90s);
+    const CommandResult dr = kubectlWithInput("apply", seed("003-dr-redis.yaml"));
+    ASSERT_EQ(dr.exit_code, 0) << dr.err;
+    waitForPhase("dr-redis", "Replicating", 90s);
+  }
+
+  std::string condition(const std::string& cluster, const std::string& type,
+                        const std::string& field) {
+    return jsonpath("rediscluster " + cluster,
+                    "{.status.conditions[?(@.type==\"" + type + "\")]." + field + "}");
+  }
+};
+
+TEST_F(ReplicaModeE2eTest, Seed003ReplicatesPromotesAndDemotes) {
+  EXPECT_EQ(condition("dr-redis", "ReplicaMode", "message"),
+            "Cluster is replicating from prod-redis-us-east "
+            "(prod-redis-leader.production.svc.cluster.local:6379)");
+  EXPECT_EQ(jsonpath("pod dr-redis-0", "{.metadata.labels.redis\\.io/role}"), "primary");
+
+  const std::string source = clusterIp("prod-redis-leader");
+  writeKeys("prod-redis", source, 0, 100, 2);
+  for (int ordinal = 0; ordinal < 3; ++ordinal) {
+    const std::string ip = podIp("dr-redis-" + std::to_string(ordinal));
+    EXPECT_TRUE(eventually([&] { return countKeys("dr-redis", ip) == 100; }, 20s)) << ordinal;
+    const CommandResult info = redisCli("dr-redis", ip, "INFO replication");
+    EXPECT_NE(info.out.find("role:slave"), std::string::npos) << info.out;
+    EXPECT_NE(info.out.find("master_link_status:up"), std::string::npos) << info.out;
+  }
+  EXPECT_TRUE(eventually(
+      [&] {
+        return jsonpath("rediscluster dr-redis",
+                        "{.status.replication.linkStatus} {.status.replication.lagBytes}") == "up 0";
+      },
+      20s))
+      << jsonpath("rediscluster dr-redis", "{.status.replication}");
+
+  // Promote (seed 003), write on the DR side, then go back to following (a DR drill).
+  ASSERT_EQ(kubectl("-n production patch rediscluster dr-redis --type=merge -p "
+                    "'{\"spec\":{\"replicaMode\":{\"promote\":true}}}'")
+                .exit_code,
+            0);
+  const std::string dr_leader = clusterIp("dr-redis-leader");
+  EXPECT_TRUE(eventually(
+      [&] { return redisCli("dr-redis", dr_leader, "SET drill promoted").out.starts_with("OK"); }, 30s))
+      << operatorLog();
+  waitForPhase("dr-redis", "Healthy", 60s);
+  EXPECT_EQ(condition("dr-redis", "ReplicaMode", "reason"), "Promoted");
+  EXPECT_EQ(condition("dr-redis", "ReplicaMode", "message"),
+            "Cluster promoted to standalone (former source: prod-redis-us-east)");
+  EXPECT_NE(kubectl("-n production get events").out.find("Promoted"), std::string::npos);
+
+  ASSERT_EQ(kubectl("-n production patch rediscluster dr-redis --type=merge -p "
+                    "'{\"spec\":{\"replicaMode\":{\"promote\":false}}}'")
+                .exit_code,
+            0);
+  waitForPhase("dr-redis", "Replicating", 60s);
+  const std::string leader_ip = podIp("dr-redis-0");
+  EXPECT_TRUE(eventually([&] { return redisCli("dr-redis", leader_ip, "EXISTS drill").out == "0\n"; },
+                         20s))
+      << "writes made while promoted are discarded";
+  EXPECT_EQ(countKeys("dr-redis", leader_ip), 100);
+  EXPECT_NE(kubectl("-n production get events").out.find("Demoted"), std::string::npos);
+}
+
+TEST_F(ReplicaModeE2eTest, AnUnreachableSourceIsReportedAndNothingIsPromoted) {
+  ASSERT_EQ(fault("cut", "production/prod-redis-leader").exit_code, 0);
+  ASSERT_TRUE(eventually(
+      [&] { return condition("dr-redis", "ReplicationHealthy", "status") == "False"; }, 90s))
+      << jsonpath("rediscluster dr-redis", "{.status}");
+  EXPECT_EQ(condition("dr-redis", "ReplicationHealthy", "reason"), "SourceLinkDown");
+  EXPECT_EQ(role("dr-redis", podIp("dr-redis-0")), "slave") << "nothing promoted";
+  EXPECT_EQ(jsonpath("rediscluster dr-redis", "{.status.replication.linkStatus}"), "down");
+  ASSERT_EQ(fault("heal", "production/prod-redis-leader").exit_code, 0);
+  waitForPhase("dr-redis", "Replicating", 90s);
+}
+
+// Leader loss inside the DR cluster: a new leader is chosen by the failover rules and continues
+// from the source with a partial resync (it holds the source's replication ID), which the
+// source's own counters prove.
+TEST_F(ReplicaModeE2eTest, ALostLeaderIsReplacedAndResumesWithAPartialResync) {
+  const std::string source_primary = podIp(jsonpath("rediscluster prod-redis", "{.status.currentPrimary}"));
+  writeKeys("prod-redis", source_primary, 0, 50, 2);
+  const auto counter = [&](const std::string& name) {
+    const CommandResult stats = redisCli("prod-redis", source_primary, "INFO stats");
+    const auto at = stats.out.find(name + ":");
+    return at == std::string::npos ? -1
+                                   : std::stoi(stats.out.substr(at + name.size() + 1,
+                                                                stats.out.find('\r', at) - at - name.size() - 1));
+  };
+  ASSERT_TRUE(eventually([&] { return countKeys("dr-redis", podIp("dr-redis-1")) == 50; }, 20s));
+  const int full_before = counter("sync_full");
+  const int partial_before = counter("sync_partial_ok");
+
+  ASSERT_EQ(fault("kill-pod", "production/dr-redis-0").exit_code, 0);
+  std::string leader;
+  ASSERT_TRUE(eventually(
+      [&] {
+        leader = jsonpath("rediscluster dr-redis", "{.status.currentPrimary}");
+        return !leader.empty() && leader != "dr-redis-0";
+      },
+      30s))
+      << operatorLog();
+  waitForPhase("dr-redis", "Replicating", 90s);
+  EXPECT_EQ(jsonpath("pod " + leader, "{.metadata.labels.redis\\.io/role}"), "primary");
+  const CommandResult info = redisCli("dr-redis", podIp(leader), "INFO replication");
+  EXPECT_NE(info.out.find("master_link_status:up"), std::string::npos) << info.out;
+  EXPECT_EQ(counter("sync_full"), full_before) << "no full resync from the source";
+  EXPECT_GT(counter("sync_partial_ok"), partial_before) << "the new leader continued partially";
+  writeKeys("prod-redis", source_primary, 50, 10, 2);
+  EXPECT_TRUE(eventually([&] { return countKeys("dr-redis", podIp(leader)) == 60; }, 20s));
+}
+
+} // namespace
+} // namespace rdr::sandbox::testing

@@ -1,0 +1,169 @@
+// planCluster in replica mode as tables: bootstrap towards the source, steady streaming, promote,
+// demote, leader loss, and a source that is unusable.
+#include <gtest/gtest.h>
+
+#include "plan_fixture.h"
+#include "rdr/api/condition.h"
+
+namespace rdr::controller {
+namespace {
+
+using namespace testing;
+using Lines = std::vector<std::string>;
+
+const std::string kSource = "127.0.11.5";
+
+// A DR cluster streaming from kSource: cache-0 is the designated leader (a replica of the source),
+// cache-1 and cache-2 follow it; the source is a master at `source_offset`.
+ClusterObservation replicatingCluster(std::int64_t source_offset = 5000, std::int64_t offset = 4000) {
+  ClusterObservation observation = healthyCluster(3, offset);
+  observation.cluster.spec.replica_mode =
+      api::ReplicaModeSpec{true, api::ReplicaSourceSpec{"prod-redis-us-east", kSource, 6379, "prod-auth"}, false};
+  observation.cluster.status.phase = api::ClusterPhase::Replicating;
+  observation.redis_conf = resources::renderRedisConf(observation.cluster).value();
+  PodObservation& leader = observation.pods[0];
+  leader.pod.boots_as_master = false;
+  leader.pod.boot_upstream_host = kSource;
+  leader.node = replicaNode(0, offset);
+  leader.node->master_host = kSource;
+  leader.node->connected_replicas = 2;
+  SourceState source;
+  source.host = kSource;
+  source.address = kSource + ":6379";
+  source.node = masterNode(source_offset, 1);
+  observation.source = source;
+  return observation;
+}
+
+const api::Condition* condition(const ClusterPlan& plan, std::string_view type) {
+  return api::findCondition(plan.status.conditions, type);
+}
+
+TEST(PlanReplicaMode, BootstrapPointsTheLeaderAtTheSourceAndTheOthersAtTheLeader) {
+  ClusterObservation observation = replicatingCluster();
+  observation.cluster.status = {};
+  observation.pods.clear();
+  const ClusterPlan plan = planCluster(observation);
+  EXPECT_EQ(describe(plan.actions),
+            (Lines{"create Pod cache-0 replica-of " + kSource, "create Pod cache-1 replica-of cache-0",
+                   "create Pod cache-2 replica-of cache-0"}));
+  EXPECT_EQ(plan.status.phase, api::ClusterPhase::Creating);
+  EXPECT_EQ(condition(plan, "ReplicaMode")->message,
+            "Cluster is replicating from prod-redis-us-east (127.0.11.5:6379)");
+}
+
+TEST(PlanReplicaMode, AStreamingClusterIsReplicatingWithTheRealLag) {
+  const ClusterPlan plan = planCluster(replicatingCluster(5000, 4000));
+  EXPECT_TRUE(plan.actions.empty()) << describe(plan.actions).front();
+  EXPECT_EQ(plan.status.phase, api::ClusterPhase::Replicating);
+  ASSERT_TRUE(plan.status.replication.has_value());
+  const api::ReplicationStatus& replication = *plan.status.replication;
+  EXPECT_EQ(replication.source, "127.0.11.5:6379");
+  EXPECT_EQ(replication.link_status, api::LinkStatus::Up);
+  EXPECT_EQ(replication.sync_status, api::SyncStatus::PartialSync);
+  EXPECT_EQ(replication.upstream_offset, 5000);
+  EXPECT_EQ(replication.offset, 4000);
+  EXPECT_EQ(replication.lag_bytes, 1000);
+  EXPECT_EQ(condition(plan, "Ready")->status, api::ConditionStatus::True);
+  EXPECT_EQ(condition(plan, "ReplicationHealthy")->message,
+            "cache-0 streams from the source 127.0.11.5:6379; 2 of 2 replicas stream from cache-0");
+  EXPECT_EQ(condition(plan, "PrimaryAvailable")->message,
+            "cache-0 is the designated leader and follows prod-redis-us-east (127.0.11.5:6379)");
+  EXPECT_EQ(condition(plan, "ReplicaMode")->reason, "Enabled");
+  EXPECT_EQ(plan.status.current_primary, "cache-0");
+}
+
+struct Case {
+  const char* name;
+  std::function<void(ClusterObservation&)> arrange;
+  Lines actions;
+  api::ClusterPhase phase;
+};
+
+TEST(PlanReplicaMode, Transitions) {
+  const Case cases[] = {
+      {"a leader that follows nobody is pointed at the source with its password",
+       [](auto& o) { o.pods[0].node = masterNode(4000, 2); },
+       {"event Warning Demoted", "follow cache-0 127.0.11.5 (source)"}, api::ClusterPhase::Degraded},
+      {"a full sync in progress is not Replicating yet",
+       [](auto& o) {
+         o.pods[0].node->sync_in_progress = true;
+         o.pods[0].node->master_link_up = false;
+       },
+       {}, api::ClusterPhase::Degraded},
+      {"promote: the leader runs REPLICAOF NO ONE, the others already follow it",
+       [](auto& o) { o.cluster.spec.replica_mode->promote = true; },
+       {"promote cache-0", "count promotion", "event Normal Promoted"}, api::ClusterPhase::Degraded},
+      {"an unreachable source is reported, nothing is promoted or deleted",
+       [](auto& o) {
+         o.source->node.reset();
+         o.source->problem = "the source 127.0.11.5:6379 is not reachable: connection refused";
+         o.pods[0].node->master_link_up = false;
+         o.pods[0].node->link_down_since_seconds = 5;
+       },
+       {}, api::ClusterPhase::Degraded},
+      {"a lost leader is replaced by the best replica, which follows the source",
+       [](auto& o) {
+         o.pods[0].node.reset();
+         o.pods[0].pod.container_running = false;
+         o.pods[0].pod.container_state = "waiting: CrashLoopBackOff";
+         o.pods[2].node->offset = 4100;
+       },
+       {"count failover", "event Warning FailingOver", "follow cache-2 127.0.11.5 (source)",
+        "follow cache-1 cache-2", "label cache-0 replica", "label cache-2 primary",
+        "delete Pod cache-0"},
+       api::ClusterPhase::FailingOver},
+      {"a missing leader pod waits for a readable source Secret",
+       [](auto& o) {
+         o.pods.erase(0);
+         o.source->secret_ready = false;
+         o.source->secret_problem = "the Secret prod-auth named by replicaMode.source.authSecretName "
+                                    "does not exist in namespace apps";
+         o.cluster.status.phase = api::ClusterPhase::Creating;
+       },
+       {}, api::ClusterPhase::Creating},
+  };
+  for (const Case& c : cases) {
+    ClusterObservation observation = replicatingCluster();
+    c.arrange(observation);
+    const ClusterPlan plan = planCluster(observation);
+    EXPECT_EQ(describe(plan.actions), c.actions) << c.name;
+    EXPECT_EQ(plan.status.phase, c.phase) << c.name << ": got " << api::toString(*plan.status.phase);
+  }
+}
+
+TEST(PlanReplicaMode, PromotedStatusSaysSoAndDropsTheLink) {
+  ClusterObservation observation = replicatingCluster();
+  observation.cluster.spec.replica_mode->promote = true;
+  observation.pods[0].node = masterNode(4000, 2);
+  observation.pods[1].node = replicaNode(0, 4000);
+  observation.pods[2].node = replicaNode(0, 4000);
+  const ClusterPlan plan = planCluster(observation);
+  EXPECT_TRUE(plan.actions.empty()) << describe(plan.actions).front();
+  EXPECT_EQ(plan.status.phase, api::ClusterPhase::Healthy);
+  EXPECT_FALSE(plan.status.replication.has_value());
+  EXPECT_EQ(condition(plan, "ReplicaMode")->reason, "Promoted");
+  EXPECT_EQ(condition(plan, "ReplicaMode")->message,
+            "Cluster promoted to standalone (former source: prod-redis-us-east)");
+}
+
+TEST(PlanReplicaMode, AnUnusableSourceSaysWhatIsWrong) {
+  ClusterObservation observation = replicatingCluster();
+  observation.source->node.reset();
+  observation.source->problem =
+      "the source 127.0.11.5:6379 refuses the password in Secret prod-auth";
+  observation.pods[0].node->master_link_up = false;
+  const ClusterPlan plan = planCluster(observation);
+  const api::Condition* health = condition(plan, "ReplicationHealthy");
+  ASSERT_NE(health, nullptr);
+  EXPECT_EQ(health->status, api::ConditionStatus::False);
+  EXPECT_EQ(health->reason, "SourceLinkDown");
+  EXPECT_NE(health->message.find("refuses the password in Secret prod-auth"), std::string::npos)
+      << health->message;
+  ASSERT_TRUE(plan.status.replication.has_value());
+  EXPECT_EQ(plan.status.replication->link_status, api::LinkStatus::Down);
+  EXPECT_FALSE(plan.status.replication->upstream_offset.has_value());
+}
+
+} // namespace
+} // namespace rdr::controller
