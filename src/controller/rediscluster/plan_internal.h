@@ -1,11 +1,13 @@
-// Shared pieces of the RedisCluster plan (plan.cc, plan_resources.cc, plan_roles.cc, plan_status.cc).
+// Shared pieces of the RedisCluster plan (plan*.cc): one decision, split by topic.
 #pragma once
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "rdr/controller/cluster_plan.h"
 #include "rdr/replication/failure_detection.h"
+#include "rdr/replication/leader_choice.h"
 #include "rdr/resources/boot_role.h"
 
 namespace rdr::controller::detail {
@@ -35,6 +37,26 @@ void planStatus(const ClusterObservation& observation, const RoleDecision& roles
 
 // The observation of the pod with this ordinal, if it exists.
 const PodObservation* findPod(const ClusterObservation& observation, int ordinal);
+
+// ---------------------------------------------------------------- candidates (plan_candidates.cc)
+
+// What failure detection needs to know about the recorded primary's pod (nullptr: no pod).
+replication::PrimaryFacts primaryFacts(const PodObservation* pod);
+
+// True when the node follows the pod `primary` (by its DNS name or its IP) on the Redis port.
+bool followsPrimary(const replication::NodeState& node, const std::string& primary_host,
+                    const std::string& primary_ip);
+
+// Who may replace the primary:
+// - Unplanned (it failed): every other pod, including pods beyond spec.instances (during a
+//   scale-down they may hold the only copy of the data; a later switchover hands back);
+// - Planned (a healthy primary hands over): pods below spec.instances that stream from it
+//   (link up, no sync running), so the hand-over can catch up instead of losing writes.
+enum class Handover { Unplanned, Planned };
+
+std::vector<replication::Candidate> candidates(const ClusterObservation& observation,
+                                               int lost_ordinal, Handover handover,
+                                               const std::string& lost_host);
 
 // ---------------------------------------------------------------- replica mode (plan_replica.cc)
 
