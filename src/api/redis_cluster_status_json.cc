@@ -52,6 +52,8 @@ Result<std::optional<ReplicationStatus>> parseReplication(const json& status,
   RDR_ASSIGN_OR_RETURN(replication.lag_bytes, detail::readInt(*object, "lagBytes", here));
   RDR_ASSIGN_OR_RETURN(replication.last_io_seconds_ago,
                        detail::readInt(*object, "lastIOSecondsAgo", here));
+  RDR_ASSIGN_OR_RETURN(replication.last_resync,
+                       detail::readEnum(*object, "lastResync", here, parseSyncStatus));
   replication.source = source.value_or("");
   replication.link_status = link.value_or(LinkStatus::Down);
   replication.offset = offset.value_or(0);
@@ -91,6 +93,9 @@ json toJson(const ReplicationStatus& replication) {
   }
   if (replication.last_io_seconds_ago) {
     out["lastIOSecondsAgo"] = *replication.last_io_seconds_ago;
+  }
+  if (replication.last_resync) {
+    out["lastResync"] = std::string(toString(*replication.last_resync));
   }
   return out;
 }

@@ -122,6 +122,9 @@ struct ReplicationStatus {
   std::int64_t offset = 0;                     // the leader's processed offset
   std::optional<std::int64_t> lag_bytes;       // upstream_offset - offset, when known
   std::optional<std::int64_t> last_io_seconds_ago;
+  // How the leader's last (re)connection to the source synchronised: PartialSync (the source
+  // continued the stream) or FullSync (a whole new copy), from the source's sync counters.
+  std::optional<SyncStatus> last_resync;
 
   bool operator==(const ReplicationStatus&) const = default;
 };

@@ -38,6 +38,9 @@ struct SourceState {
   bool allowed = true; // resolves inside --allowed-source-networks
   std::optional<replication::NodeState> node; // the source's INFO replication, when reachable
   std::string problem; // why it is not usable (unresolvable, refused, unreachable, a replica ...)
+  // Set in the round the leader's link to the source came up: how it synchronised.
+  std::optional<api::SyncStatus> resync;
+  std::string resync_evidence; // e.g. "the source's sync_partial_ok went from 3 to 4"
 };
 
 struct ClusterObservation {

@@ -100,7 +100,47 @@ Result<ObservedCluster> Observer::observe(const api::RedisCluster& cluster) {
   RDR_RETURN_IF_ERROR(readAuth(cluster, observed));
   RDR_RETURN_IF_ERROR(observeSource(cluster, observed));
   probePods(cluster, observed);
+  detectResync(cluster, observed);
   return observed;
+}
+
+// Rules:
+// 1. only while following the source, with the source's counters in hand;
+// 2. a resync is the leader's link going from down (or unknown) to up between two rounds;
+// 3. FullSync when the source's sync_full grew meanwhile, else PartialSync when sync_partial_ok
+//    grew; neither: nothing is claimed (another replica of the source may also have synced: the
+//    counters are the source's, which is what Redis offers);
+// 4. the counters are remembered every round, so a delta covers only the last reconnection.
+void Observer::detectResync(const api::RedisCluster& cluster, ObservedCluster& observed) {
+  ClusterObservation& observation = observed.observation;
+  if (!observation.source || !observed.source_stats || !api::isReplica(cluster)) { // rule 1
+    return;
+  }
+  const int leader = api::podOrdinal(cluster.metadata.name, cluster.status.current_primary).value_or(0);
+  const auto pod = observation.pods.find(leader);
+  const bool link_up = pod != observation.pods.end() && pod->second.node &&
+                       pod->second.node->role == replication::NodeRole::Replica &&
+                       pod->second.node->master_host == observation.source->host &&
+                       pod->second.node->master_link_up;
+  const redis::StatsInfo& now = *observed.source_stats;
+  std::lock_guard lock(mutex_);
+  const std::string key = cluster.metadata.namespace_ + "/" + cluster.metadata.name;
+  const auto previous = source_sync_.find(key);
+  if (previous != source_sync_.end() && !previous->second.link_up && link_up) { // rule 2
+    const SourceSyncMemory& before = previous->second;
+    if (now.sync_full > before.sync_full) { // rule 3
+      observation.source->resync = api::SyncStatus::FullSync;
+      observation.source->resync_evidence = "the source's sync_full went from " +
+                                            std::to_string(before.sync_full) + " to " +
+                                            std::to_string(now.sync_full);
+    } else if (now.sync_partial_ok > before.sync_partial_ok) {
+      observation.source->resync = api::SyncStatus::PartialSync;
+      observation.source->resync_evidence = "the source's sync_partial_ok went from " +
+                                            std::to_string(before.sync_partial_ok) + " to " +
+                                            std::to_string(now.sync_partial_ok);
+    }
+  }
+  source_sync_[key] = SourceSyncMemory{now.sync_full, now.sync_partial_ok, link_up}; // rule 4
 }
 
 Status Observer::observeSource(const api::RedisCluster& cluster, ObservedCluster& observed) {
@@ -139,6 +179,7 @@ Status Observer::observeSource(const api::RedisCluster& cluster, ObservedCluster
     source.allowed = probed.allowed;
     source.node = probed.node;
     source.problem = probed.problem;
+    observed.source_stats = probed.stats;
   }
   observed.observation.source = std::move(source);
   return okStatus();
@@ -161,6 +202,7 @@ void Observer::remember(const api::RedisCluster& cluster, const std::string& pas
 void Observer::forgetCluster(const std::string& cluster_key) {
   std::lock_guard lock(mutex_);
   passwords_.erase(cluster_key);
+  source_sync_.erase(cluster_key);
 }
 
 Status Observer::readAuth(const api::RedisCluster& cluster, ObservedCluster& observed) {

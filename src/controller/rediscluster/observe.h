@@ -42,6 +42,8 @@ struct ObservedCluster {
   std::optional<std::string> password;
   // Replica mode: the source's password (replicaMode.source.authSecretName), when readable.
   std::optional<std::string> source_password;
+  // Replica mode: the source's INFO stats, when it answered.
+  std::optional<redis::StatsInfo> source_stats;
 };
 
 class Observer {
@@ -66,6 +68,9 @@ private:
   Status observeSource(const api::RedisCluster& cluster, ObservedCluster& observed);
   std::optional<std::string> rememberedPassword(const api::RedisCluster& cluster);
   void remember(const api::RedisCluster& cluster, const std::string& password);
+  // Sets observation.source->resync when the leader's link to the source came up since the last
+  // round, telling a partial from a full resync by the source's counters.
+  void detectResync(const api::RedisCluster& cluster, ObservedCluster& observed);
   void probePods(const api::RedisCluster& cluster, ObservedCluster& observed);
 
   kube::Client& client_;
@@ -80,6 +85,13 @@ private:
   // The last password of each cluster's generated Secret ("ns/name"), so that a deleted Secret
   // is re-created with the password the pods run with, not a new one they would refuse.
   std::map<std::string, std::string> passwords_;
+  // Per cluster: the source's sync counters and the leader's link at the last round.
+  struct SourceSyncMemory {
+    std::int64_t sync_full = 0;
+    std::int64_t sync_partial_ok = 0;
+    bool link_up = false;
+  };
+  std::map<std::string, SourceSyncMemory> source_sync_;
 };
 
 // A random password for the generated <name>-auth Secret: 32 characters of [A-Za-z0-9].

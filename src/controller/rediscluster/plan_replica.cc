@@ -74,6 +74,7 @@ api::ReplicationStatus replicationStatus(const ClusterObservation& observation,
   } else if (previous) {
     status.offset = previous->offset; // the leader is away: keep what it had processed
   }
+  status.last_resync = source.resync ? source.resync : previous ? previous->last_resync : std::nullopt;
   if (source.node && source.node->role == NodeRole::Master) {
     status.upstream_offset = source.node->offset;
     status.lag_bytes = std::max<std::int64_t>(0, source.node->offset - status.offset);

@@ -144,6 +144,14 @@ void planStatus(const ClusterObservation& observation, const RoleDecision& roles
   const ReplicaHealth replicas = replicaHealth(observation, roles);
   const bool surplus = static_cast<int>(observation.pods.size()) > cluster.spec.instances;
   status.replication = following ? std::optional(replicationStatus(observation, primary)) : std::nullopt;
+  if (following && observation.source->resync) {
+    const bool full = *observation.source->resync == api::SyncStatus::FullSync;
+    plan.actions.emplace_back(RecordEvent{
+        false, "Resynced",
+        roles.primary + " is streaming from the source " + observation.source->address +
+            (full ? " after a full resync (a whole new copy)" : " after a partial resync") + ": " +
+            observation.source->resync_evidence + "."});
+  }
 
   // Phase rules, in order: FailingOver while a chosen primary is not a master (in replica mode:
   // a leader that follows the source) yet; Creating until the primary has first been one;

@@ -150,6 +150,10 @@ TEST_F(ReplicaModeE2eTest, ALostLeaderIsReplacedAndResumesWithAPartialResync) {
   EXPECT_NE(info.out.find("master_link_status:up"), std::string::npos) << info.out;
   EXPECT_EQ(counter("sync_full"), full_before) << "no full resync from the source";
   EXPECT_GT(counter("sync_partial_ok"), partial_before) << "the new leader continued partially";
+  EXPECT_TRUE(eventually(
+      [&] { return jsonpath("rediscluster dr-redis", "{.status.replication.lastResync}") == "PartialSync"; },
+      20s))
+      << jsonpath("rediscluster dr-redis", "{.status.replication}");
   writeKeys("prod-redis", source_primary, 50, 10, 2);
   EXPECT_TRUE(eventually([&] { return countKeys("dr-redis", podIp(leader)) == 60; }, 20s));
 }

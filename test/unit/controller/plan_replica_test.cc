@@ -165,5 +165,21 @@ TEST(PlanReplicaMode, AnUnusableSourceSaysWhatIsWrong) {
   EXPECT_FALSE(plan.status.replication->upstream_offset.has_value());
 }
 
+TEST(PlanReplicaMode, AResyncIsReportedOnceAndRemembered) {
+  ClusterObservation observation = replicatingCluster();
+  observation.source->resync = api::SyncStatus::PartialSync;
+  observation.source->resync_evidence = "the source's sync_partial_ok went from 3 to 4";
+  ClusterPlan plan = planCluster(observation);
+  EXPECT_EQ(describe(plan.actions), (Lines{"event Normal Resynced"}));
+  ASSERT_TRUE(plan.status.replication.has_value());
+  EXPECT_EQ(plan.status.replication->last_resync, api::SyncStatus::PartialSync);
+
+  observation.cluster.status = plan.status; // the next round: nothing new detected
+  observation.source->resync.reset();
+  plan = planCluster(observation);
+  EXPECT_TRUE(plan.actions.empty());
+  EXPECT_EQ(plan.status.replication->last_resync, api::SyncStatus::PartialSync);
+}
+
 } // namespace
 } // namespace rdr::controller
