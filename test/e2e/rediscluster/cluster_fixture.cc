@@ -65,6 +65,7 @@ void ClusterSandboxTest::startOperator() {
                                    std::string("127.0.0.1:0"),
                                    std::string("--health-probe-bind-address"),
                                    std::string("0"),
+                                   std::string("--allowed-source-networks=127.0.0.0/8"),
                                    std::string("--log-level"),
                                    std::string("debug")}) {
     args.push_back(arg);

@@ -158,5 +158,56 @@ TEST_F(ReplicaModeE2eTest, ALostLeaderIsReplacedAndResumesWithAPartialResync) {
   EXPECT_TRUE(eventually([&] { return countKeys("dr-redis", podIp(leader)) == 60; }, 20s));
 }
 
+// Every bad source of issue 5 item 5, one after another on the running DR cluster: the condition
+// says what is wrong, nothing is promoted, and a source outside --allowed-source-networks (the
+// fixture's operator runs with 127.0.0.0/8) refuses the spec without contacting it.
+TEST_F(ReplicaModeE2eTest, BadSourcesAreReportedAndNeverActedOn) {
+  const auto patchSource = [&](const std::string& source_json) {
+    const CommandResult patched =
+        kubectl("-n production patch rediscluster dr-redis --type=merge -p " +
+                shellQuote("{\"spec\":{\"replicaMode\":{\"source\":" + source_json + "}}}"));
+    ASSERT_EQ(patched.exit_code, 0) << patched.err;
+  };
+  const auto expectReported = [&](const std::string& fragment) {
+    std::string message;
+    EXPECT_TRUE(eventually(
+        [&] {
+          message = condition("dr-redis", "ReplicationHealthy", "message");
+          return condition("dr-redis", "ReplicationHealthy", "status") == "False" &&
+                 message.find(fragment) != std::string::npos;
+        },
+        30s))
+        << "expected \"" << fragment << "\" in ReplicationHealthy, got: " << message;
+    EXPECT_EQ(role("dr-redis", podIp("dr-redis-0")), "slave") << "nothing promoted";
+    EXPECT_EQ(jsonpath("pods", "{.items[*].metadata.name}"),
+              "dr-redis-0 dr-redis-1 dr-redis-2 prod-redis-0 prod-redis-1 prod-redis-2")
+        << "nothing deleted";
+  };
+
+  ASSERT_EQ(kubectlWithInput("apply", secret("wrong-auth", "not-the-password")).exit_code, 0);
+  patchSource(R"({"authSecretName":"wrong-auth"})");
+  expectReported("refuses the password in Secret wrong-auth");
+
+  patchSource(R"({"authSecretName":"no-such-secret"})");
+  expectReported("the Secret no-such-secret named by replicaMode.source.authSecretName does not exist");
+
+  patchSource(R"({"authSecretName":"prod-redis-auth","host":"prod-redis-1.prod-redis-headless.production.svc.cluster.local"})");
+  expectReported("is itself a replica");
+
+  patchSource(R"({"host":"no-such-service.production.svc.cluster.local"})");
+  expectReported("cannot be resolved");
+
+  patchSource(R"({"host":"10.1.2.3"})");
+  ASSERT_TRUE(eventually([&] { return condition("dr-redis", "Ready", "reason") == "SourceNotAllowed"; }, 30s))
+      << jsonpath("rediscluster dr-redis", "{.status.conditions}");
+  EXPECT_EQ(jsonpath("rediscluster dr-redis", "{.status.phase}"), "Failed");
+  EXPECT_NE(condition("dr-redis", "Ready", "message").find("--allowed-source-networks"), std::string::npos);
+  EXPECT_EQ(role("dr-redis", podIp("dr-redis-0")), "slave");
+
+  // Back to the real source: streaming again.
+  patchSource(R"({"host":"prod-redis-leader.production.svc.cluster.local"})");
+  waitForPhase("dr-redis", "Replicating", 60s);
+}
+
 } // namespace
 } // namespace rdr::sandbox::testing
