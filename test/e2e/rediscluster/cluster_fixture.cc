@@ -213,14 +213,7 @@ CommandResult ClusterSandboxTest::fault(const std::string& action, const std::st
 
 bool ClusterSandboxTest::eventually(const std::function<bool()>& condition,
                                     std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) {
-      return true;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-  return condition();
+  return testing::eventually(condition, timeout);
 }
 
 } // namespace rdr::sandbox::testing

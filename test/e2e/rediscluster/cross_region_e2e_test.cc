@@ -24,13 +24,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-std::string seed(const std::string& file) {
-  std::ifstream in(std::string(RDR_TEST_DATA_DIR) + "/seeds/" + file);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 std::string trimmed(std::string text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
     text.pop_back();
@@ -93,17 +86,6 @@ protected:
     return trimmed(kubectl(kubeconfig, "get " + what + " -o " + shellQuote("jsonpath=" + path)).out);
   }
 
-  bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (condition()) {
-        return true;
-      }
-      std::this_thread::sleep_for(200ms);
-    }
-    return condition();
-  }
-
   bool phaseIs(const std::string& kubeconfig, const std::string& cluster, const std::string& phase) {
     return eventually([&] { return get(kubeconfig, "rediscluster " + cluster, "{.status.phase}") == phase; },
                       90s);
@@ -138,9 +120,9 @@ TEST_F(CrossRegionE2eTest, Seed003RegionLossPromotionAndRecovery) {
   // us-east-1: the primary region.
   ASSERT_EQ(kubectl(east, "apply", kSecret).exit_code, 0);
   const std::string redis_east =
-      std::regex_replace(seed("003-redis-east.yaml"), std::regex("mode: sentinel"), "mode: standalone");
+      std::regex_replace(readSeed("003-redis-east.yaml"), std::regex("mode: sentinel"), "mode: standalone");
   ASSERT_EQ(kubectl(east, "apply", redis_east).exit_code, 0);
-  ASSERT_EQ(kubectl(east, "apply -n default", seed("003-redis-east-external-service.yaml")).exit_code, 0);
+  ASSERT_EQ(kubectl(east, "apply -n default", readSeed("003-redis-east-external-service.yaml")).exit_code, 0);
   ASSERT_TRUE(phaseIs(east, "redis-east", "Healthy")) << get(east, "rediscluster redis-east", "{.status}");
   std::string east_ip;
   ASSERT_TRUE(eventually(
@@ -150,7 +132,7 @@ TEST_F(CrossRegionE2eTest, Seed003RegionLossPromotionAndRecovery) {
   // us-west-2: the DR region, following the LoadBalancer (35.123.45.67 in the seed).
   ASSERT_EQ(kubectl(west, "apply", kSecret).exit_code, 0);
   const std::string redis_west =
-      std::regex_replace(seed("003-redis-west.yaml"), std::regex("35\\.123\\.45\\.67"), east_ip);
+      std::regex_replace(readSeed("003-redis-west.yaml"), std::regex("35\\.123\\.45\\.67"), east_ip);
   ASSERT_EQ(kubectl(west, "apply", redis_west).exit_code, 0);
   ASSERT_TRUE(phaseIs(west, "redis-west", "Replicating")) << get(west, "rediscluster redis-west", "{.status}");
 
@@ -176,7 +158,7 @@ TEST_F(CrossRegionE2eTest, Seed003RegionLossPromotionAndRecovery) {
   // us-east-1 comes back empty and follows us-west-2 (seed 003's recovery manifest).
   const std::string east_again = up(east_);
   ASSERT_EQ(kubectl(west, "apply -n default",
-                    std::regex_replace(seed("003-redis-east-external-service.yaml"),
+                    std::regex_replace(readSeed("003-redis-east-external-service.yaml"),
                                        std::regex("redis-east"), "redis-west"))
                 .exit_code,
             0);
@@ -186,7 +168,7 @@ TEST_F(CrossRegionE2eTest, Seed003RegionLossPromotionAndRecovery) {
       30s));
   ASSERT_EQ(kubectl(east_again, "apply", kSecret).exit_code, 0);
   ASSERT_EQ(kubectl(east_again, "apply",
-                    std::regex_replace(seed("003-redis-east-recover.yaml"),
+                    std::regex_replace(readSeed("003-redis-east-recover.yaml"),
                                        std::regex("<redis-west-external-ip>"), west_ip))
                 .exit_code,
             0);

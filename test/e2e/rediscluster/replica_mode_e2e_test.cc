@@ -14,13 +14,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string seed(const std::string& file) {
-  std::ifstream in(std::string(RDR_TEST_DATA_DIR) + "/seeds/" + file);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 std::string secret(const std::string& name, const std::string& password) {
   return "apiVersion: v1\nkind: Secret\nmetadata:\n  name: " + name +
          "\n  namespace: production\nstringData:\n  password: " + password + "\n";
@@ -38,12 +31,12 @@ protected:
     // Seed 003: the source's password copied into the DR namespace (here: the same one).
     ASSERT_EQ(kubectlWithInput("apply", secret("prod-redis-auth", "prod-pass-1")).exit_code, 0);
     ASSERT_EQ(kubectlWithInput("apply", secret("dr-redis-auth", "dr-pass-1")).exit_code, 0);
-    std::string prod = seed("003-prod-redis.yaml");
+    std::string prod = readSeed("003-prod-redis.yaml");
     prod = std::regex_replace(prod, std::regex("mode: sentinel"), "mode: standalone");
     const CommandResult applied = kubectlWithInput("apply", prod);
     ASSERT_EQ(applied.exit_code, 0) << applied.err;
     waitForPhase("prod-redis", "Healthy", 90s);
-    const CommandResult dr = kubectlWithInput("apply", seed("003-dr-redis.yaml"));
+    const CommandResult dr = kubectlWithInput("apply", readSeed("003-dr-redis.yaml"));
     ASSERT_EQ(dr.exit_code, 0) << dr.err;
     waitForPhase("dr-redis", "Replicating", 90s);
   }

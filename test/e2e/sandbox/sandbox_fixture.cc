@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <thread>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -50,6 +51,21 @@ CommandResult runShell(const std::string& command_line, const fs::path& scratch)
   result.out = readFile(out);
   result.err = readFile(err);
   return result;
+}
+
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) {
+      return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return condition();
+}
+
+std::string readSeed(const std::string& file) {
+  return readFile(fs::path(RDR_TEST_DATA_DIR) / "seeds" / file);
 }
 
 void SandboxTest::SetUp() {

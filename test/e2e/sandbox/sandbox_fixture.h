@@ -2,7 +2,9 @@
 // run against it with a private HOME (no shared discovery or HTTP cache).
 #pragma once
 
+#include <chrono>
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -20,6 +22,12 @@ CommandResult runShell(const std::string& command_line, const std::filesystem::p
 
 // Quotes a string for a POSIX shell.
 std::string shellQuote(const std::string& text);
+
+// Polls `condition` every 200 ms until it holds or the timeout passes; @return the last answer.
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
+
+// A seed manifest of test/data/seeds/, verbatim.
+std::string readSeed(const std::string& file);
 
 class SandboxTest : public ::testing::Test {
 protected:
