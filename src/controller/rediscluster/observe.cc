@@ -106,11 +106,13 @@ Result<ObservedCluster> Observer::observe(const api::RedisCluster& cluster) {
 
 // Rules:
 // 1. only while following the source, with the source's counters in hand;
-// 2. a resync is the leader's link going from down (or unknown) to up between two rounds;
-// 3. FullSync when the source's sync_full grew meanwhile, else PartialSync when sync_partial_ok
-//    grew; neither: nothing is claimed (another replica of the source may also have synced: the
-//    counters are the source's, which is what Redis offers);
-// 4. the counters are remembered every round, so a delta covers only the last reconnection.
+// 2. a resync is the leader's link going from down to up between two rounds;
+// 3. FullSync when the source's sync_full grew since the link was last seen up (or since the
+//    cluster was first seen), else PartialSync when sync_partial_ok grew; neither: nothing is
+//    claimed (another replica of the source may also have synced: the counters are the
+//    source's, which is what Redis offers);
+// 4. the counters are remembered on first sight and while the link is up, never while it is
+//    down, so a sync that starts and ends between two rounds is still counted.
 void Observer::detectResync(const api::RedisCluster& cluster, ObservedCluster& observed) {
   ClusterObservation& observation = observed.observation;
   if (!observation.source || !observed.source_stats || !api::isReplica(cluster)) { // rule 1
@@ -124,10 +126,11 @@ void Observer::detectResync(const api::RedisCluster& cluster, ObservedCluster& o
                        pod->second.node->master_link_up;
   const redis::StatsInfo& now = *observed.source_stats;
   std::lock_guard lock(mutex_);
-  const std::string key = cluster.metadata.namespace_ + "/" + cluster.metadata.name;
-  const auto previous = source_sync_.find(key);
-  if (previous != source_sync_.end() && !previous->second.link_up && link_up) { // rule 2
-    const SourceSyncMemory& before = previous->second;
+  const auto [memory, first] = source_sync_.try_emplace(
+      cluster.metadata.namespace_ + "/" + cluster.metadata.name,
+      SourceSyncMemory{now.sync_full, now.sync_partial_ok, link_up});
+  SourceSyncMemory& before = memory->second;
+  if (!first && !before.link_up && link_up) { // rule 2
     if (now.sync_full > before.sync_full) { // rule 3
       observation.source->resync = api::SyncStatus::FullSync;
       observation.source->resync_evidence = "the source's sync_full went from " +
@@ -140,7 +143,11 @@ void Observer::detectResync(const api::RedisCluster& cluster, ObservedCluster& o
                                             std::to_string(now.sync_partial_ok);
     }
   }
-  source_sync_[key] = SourceSyncMemory{now.sync_full, now.sync_partial_ok, link_up}; // rule 4
+  if (link_up) { // rule 4
+    before.sync_full = now.sync_full;
+    before.sync_partial_ok = now.sync_partial_ok;
+  }
+  before.link_up = link_up;
 }
 
 Status Observer::observeSource(const api::RedisCluster& cluster, ObservedCluster& observed) {
