@@ -112,7 +112,9 @@ Result<ObservedCluster> Observer::observe(const api::RedisCluster& cluster) {
 //    claimed (another replica of the source may also have synced: the counters are the
 //    source's, which is what Redis offers);
 // 4. the counters are remembered on first sight and while the link is up, never while it is
-//    down, so a sync that starts and ends between two rounds is still counted.
+//    down, so a sync that starts and ends between two rounds is still counted;
+// 5. a detected resync stays pending until the stored status shows it (a status write that
+//    failed, e.g. on a conflict, must not lose it).
 void Observer::detectResync(const api::RedisCluster& cluster, ObservedCluster& observed) {
   ClusterObservation& observation = observed.observation;
   if (!observation.source || !observed.source_stats || !api::isReplica(cluster)) { // rule 1
@@ -128,20 +130,26 @@ void Observer::detectResync(const api::RedisCluster& cluster, ObservedCluster& o
   std::lock_guard lock(mutex_);
   const auto [memory, first] = source_sync_.try_emplace(
       cluster.metadata.namespace_ + "/" + cluster.metadata.name,
-      SourceSyncMemory{now.sync_full, now.sync_partial_ok, link_up});
+      SourceSyncMemory{now.sync_full, now.sync_partial_ok, link_up, std::nullopt, {}});
   SourceSyncMemory& before = memory->second;
   if (!first && !before.link_up && link_up) { // rule 2
     if (now.sync_full > before.sync_full) { // rule 3
-      observation.source->resync = api::SyncStatus::FullSync;
-      observation.source->resync_evidence = "the source's sync_full went from " +
-                                            std::to_string(before.sync_full) + " to " +
-                                            std::to_string(now.sync_full);
+      before.pending = api::SyncStatus::FullSync;
+      before.evidence = "the source's sync_full went from " + std::to_string(before.sync_full) +
+                        " to " + std::to_string(now.sync_full);
     } else if (now.sync_partial_ok > before.sync_partial_ok) {
-      observation.source->resync = api::SyncStatus::PartialSync;
-      observation.source->resync_evidence = "the source's sync_partial_ok went from " +
-                                            std::to_string(before.sync_partial_ok) + " to " +
-                                            std::to_string(now.sync_partial_ok);
+      before.pending = api::SyncStatus::PartialSync;
+      before.evidence = "the source's sync_partial_ok went from " +
+                        std::to_string(before.sync_partial_ok) + " to " +
+                        std::to_string(now.sync_partial_ok);
     }
+  } else if (before.pending && cluster.status.replication &&
+             cluster.status.replication->last_resync == before.pending) { // rule 5
+    before.pending.reset();
+  }
+  if (before.pending) {
+    observation.source->resync = before.pending;
+    observation.source->resync_evidence = before.evidence;
   }
   if (link_up) { // rule 4
     before.sync_full = now.sync_full;

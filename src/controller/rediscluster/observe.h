@@ -90,6 +90,9 @@ private:
     std::int64_t sync_full = 0;
     std::int64_t sync_partial_ok = 0;
     bool link_up = false;
+    // A detected resync not yet seen in the stored status (its write may have failed).
+    std::optional<api::SyncStatus> pending;
+    std::string evidence;
   };
   std::map<std::string, SourceSyncMemory> source_sync_;
 };

@@ -144,7 +144,9 @@ void planStatus(const ClusterObservation& observation, const RoleDecision& roles
   const ReplicaHealth replicas = replicaHealth(observation, roles);
   const bool surplus = static_cast<int>(observation.pods.size()) > cluster.spec.instances;
   status.replication = following ? std::optional(replicationStatus(observation, primary)) : std::nullopt;
-  if (following && observation.source->resync) {
+  const auto& previous = cluster.status.replication;
+  if (following && observation.source->resync &&
+      (!previous || previous->last_resync != observation.source->resync)) {
     const bool full = *observation.source->resync == api::SyncStatus::FullSync;
     plan.actions.emplace_back(RecordEvent{
         false, "Resynced",
