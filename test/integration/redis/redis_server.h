@@ -1,6 +1,8 @@
 // RedisServer: one real redis-server process on 127.0.0.1 for integration tests, always killed.
 #pragma once
 
+#include "support/loopback.h"
+
 #include <sys/types.h>
 
 #include <chrono>
@@ -17,11 +19,8 @@ namespace rdr::redis::testing {
 // True when `redis-server` can be run (the tests skip otherwise).
 bool redisServerAvailable();
 
-// A free TCP port on 127.0.0.1 (bound to port 0, then released).
-int freeLoopbackPort();
-
-// Polls cond every 20 ms until it holds or the timeout passes; returns its last value.
-bool waitFor(const std::function<bool()>& cond, std::chrono::milliseconds timeout);
+using rdr::testing::freeLoopbackPort; // test/support/loopback.h
+using rdr::testing::waitFor;
 
 // Starts `redis-server --bind 127.0.0.1 --port <free> --save '' --appendonly no
 // --repl-diskless-sync-delay 0` (plus requirepass/masterauth when a password is given) in its

@@ -2,6 +2,8 @@
 // will: the pod's own container command, its secretKeyRef environment, bind/port/dir overridden.
 #pragma once
 
+#include "support/loopback.h"
+
 #include <sys/types.h>
 
 #include <chrono>
@@ -47,11 +49,8 @@ private:
 // returns what the server answered within a second: how a client Redis sees as non-local talks.
 std::string exchangeFrom(const std::string& source_ip, int port, const std::string& payload);
 
-// A free TCP port on 127.0.0.1 (bound to port 0, then released).
-int freeLoopbackPort();
-
-// Polls cond every 50 ms until it holds or the timeout passes.
-bool waitFor(const std::function<bool()>& cond, std::chrono::milliseconds timeout);
+using rdr::testing::freeLoopbackPort; // test/support/loopback.h
+using rdr::testing::waitFor;
 
 // Runs `sh -c <script>` with exactly the given environment (plus PATH); returns the exit status,
 // or -1 when it did not finish within the timeout (then it is killed).

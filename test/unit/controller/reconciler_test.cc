@@ -2,146 +2,14 @@
 // failover of a crashed primary, and convergence after an operator restart mid-failover.
 #include <gtest/gtest.h>
 
-#include "../../fakes/fake_kube_client.h"
-#include "../../fakes/fake_redis.h"
-#include "../../fakes/manual_clock.h"
-#include "rdr/api/redis_cluster.h"
-#include "rdr/common/base64.h"
-#include "rdr/runtime/sleeper.h"
-#include "controller/rediscluster/reconciler.h"
-#include "static_resolver.h"
+#include "reconciler_fixture.h"
 
 namespace rdr::controller {
 namespace {
 
-using nlohmann::json;
+using namespace testbench;
 
-const kube::ObjectKey kKey{"apps", "cache"};
-
-json clusterObject(int instances) {
-  return {{"apiVersion", "redis.io/v1"},
-          {"kind", "RedisCluster"},
-          {"metadata", {{"name", "cache"}, {"namespace", "apps"}}},
-          {"spec", {{"instances", instances}}}};
-}
-
-
-class ReconcilerTest : public ::testing::Test {
-protected:
-  ReconcilerTest() : client_(clock_) {
-    EXPECT_TRUE(client_.create(kube::resources::redisClusters(), clusterObject(3)).has_value());
-    recreateOperator();
-  }
-
-  // A new reconciler with empty memory, as after an operator restart.
-  void recreateOperator() {
-    reconciler_.reset();
-    events_ = std::make_unique<runtime::EventRecorder>(client_, runtime::EventRecorderOptions{},
-                                                       clock_);
-    reconciler_ = std::make_unique<RedisClusterReconciler>(ReconcilerDependencies{
-        client_, clusters_, ClusterCaches{pods_, services_, config_maps_, pvcs_}, redis_, *events_,
-        nullptr, clock_, runtime::RealSleeper::instance(), "cluster.local", resolver_, AllowedNetworks{}});
-  }
-
-  void syncCaches() {
-    const auto fill = [&](runtime::Cache& cache, const kube::Resource& resource) {
-      auto listed = client_.list(resource, "", {});
-      ASSERT_TRUE(listed.has_value());
-      cache.replace(listed->items);
-    };
-    fill(clusters_, kube::resources::redisClusters());
-    fill(pods_, kube::resources::pods());
-    fill(services_, kube::resources::services());
-    fill(config_maps_, kube::resources::configMaps());
-    fill(pvcs_, kube::resources::persistentVolumeClaims());
-  }
-
-  std::string password() {
-    auto secret = client_.get(kube::resources::secrets(), {"apps", "cache-auth"});
-    return secret ? base64Decode((*secret)["data"].value("password", "")).value_or("") : "";
-  }
-
-  // The kubelet: every new pod gets an IP, a running container and a Redis node booted from its
-  // arguments; crashed pods stay down.
-  void runKubelet() {
-    auto pods = client_.list(kube::resources::pods(), "apps", {});
-    ASSERT_TRUE(pods.has_value());
-    for (json pod : pods->items) {
-      const std::string name = pod["metadata"]["name"];
-      const int ordinal = name.back() - '0';
-      if (pod.contains("status") && pod["status"].contains("podIP")) {
-        continue;
-      }
-      // A fresh IP per pod, as Kubernetes gives a re-created pod.
-      const redis::Endpoint endpoint{"127.10.0." + std::to_string(10 + next_ip_++), 6379};
-      endpoints_[ordinal] = endpoint;
-      redis_.addNode(endpoint, password());
-      redis_.alias("cache-" + std::to_string(ordinal) + ".cache-headless.apps.svc.cluster.local",
-                   endpoint);
-      const json args = pod["spec"]["containers"][0].value("args", json::array());
-      if (!args.empty()) { // --masterauth "$REDIS_MASTER_PASSWORD" --replicaof host port
-        redis_.setConfig(endpoint, "masterauth", password());
-        auto admin = redis_.admin(endpoint, {std::nullopt, password()});
-        ASSERT_TRUE(admin->replicaOf({args[1].get<std::string>(), 6379}).has_value());
-      }
-      pod["status"] = {{"podIP", endpoint.host},
-                       {"phase", "Running"},
-                       {"conditions", {{{"type", "Ready"}, {"status", "True"}}}},
-                       {"containerStatuses",
-                        {{{"name", "redis"}, {"restartCount", 0}, {"state", {{"running", json::object()}}}}}}};
-      ASSERT_TRUE(client_.updateStatus(kube::resources::pods(), pod).has_value());
-    }
-  }
-
-  void crashPod(int ordinal) {
-    redis_.setReachable(at(ordinal), false);
-    auto pod = client_.get(kube::resources::pods(), {"apps", "cache-" + std::to_string(ordinal)});
-    ASSERT_TRUE(pod.has_value());
-    (*pod)["status"]["containerStatuses"][0]["state"] = {{"waiting", {{"reason", "CrashLoopBackOff"}}}};
-    (*pod)["status"]["conditions"][0]["status"] = "False";
-    ASSERT_TRUE(client_.updateStatus(kube::resources::pods(), *pod).has_value());
-  }
-
-  api::RedisClusterStatus reconcileOnce() {
-    syncCaches();
-    auto result = reconciler_->reconcile(kKey);
-    EXPECT_TRUE(result.has_value()) << (result ? "" : result.error().toString());
-    clock_.advance(std::chrono::seconds(1));
-    runKubelet();
-    auto object = client_.get(kube::resources::redisClusters(), kKey);
-    return api::parseRedisCluster(*object).value().status;
-  }
-
-  api::RedisClusterStatus reconcileUntil(api::ClusterPhase phase, int rounds = 10) {
-    api::RedisClusterStatus status;
-    for (int i = 0; i < rounds; ++i) {
-      status = reconcileOnce();
-      if (status.phase == phase) {
-        return status;
-      }
-    }
-    ADD_FAILURE() << "not " << api::toString(phase) << " after " << rounds
-                  << " rounds: " << api::toJson(status).dump();
-    return status;
-  }
-
-  std::string roleLabel(int ordinal) {
-    auto pod = client_.get(kube::resources::pods(), {"apps", "cache-" + std::to_string(ordinal)});
-    return pod ? (*pod)["metadata"]["labels"].value("redis.io/role", "") : "<no pod>";
-  }
-
-  const redis::Endpoint& at(int ordinal) { return endpoints_.at(ordinal); }
-
-  testing::ManualClock clock_;
-  testing::StaticResolver resolver_;
-  int next_ip_ = 0;
-  std::map<int, redis::Endpoint> endpoints_; // the current pod of each ordinal
-  testing::FakeKubeClient client_;
-  testing::FakeRedisConnector redis_;
-  runtime::Cache clusters_, pods_, services_, config_maps_, pvcs_;
-  std::unique_ptr<runtime::EventRecorder> events_;
-  std::unique_ptr<RedisClusterReconciler> reconciler_;
-};
+class ReconcilerTest : public ReconcilerFixture {};
 
 TEST_F(ReconcilerTest, BootstrapsToHealthy) {
   const api::RedisClusterStatus status = reconcileUntil(api::ClusterPhase::Healthy);
@@ -179,14 +47,6 @@ TEST_F(ReconcilerTest, FailsOverACrashedPrimaryToTheMostAdvancedReplica) {
             "cache-2.cache-headless.apps.svc.cluster.local");
 }
 
-int masters(testing::FakeRedisConnector& redis, const std::map<int, redis::Endpoint>& endpoints) {
-  int count = 0;
-  for (const auto& [ordinal, endpoint] : endpoints) {
-    count += redis.node(endpoint).role() == redis::Role::Master ? 1 : 0;
-  }
-  return count;
-}
-
 TEST_F(ReconcilerTest, ARestartAfterTheChoiceWasRecordedConverges) {
   ASSERT_EQ(reconcileUntil(api::ClusterPhase::Healthy).phase, api::ClusterPhase::Healthy);
   crashPod(0);
@@ -202,26 +62,26 @@ TEST_F(ReconcilerTest, ARestartAfterTheChoiceWasRecordedConverges) {
   const api::RedisClusterStatus status = reconcileUntil(api::ClusterPhase::Healthy);
   EXPECT_EQ(status.current_primary, "cache-2") << "the recorded choice is kept";
   EXPECT_EQ(redis_.node(at(2)).role(), redis::Role::Master);
-  EXPECT_EQ(masters(redis_, endpoints_), 1) << "invariant 1: one master";
+  EXPECT_EQ(masters(), 1) << "invariant 1: one master";
   EXPECT_EQ(roleLabel(2), "primary");
 }
 
 TEST_F(ReconcilerTest, ARestartAfterThePromotionBeforeTheRelabelConverges) {
   ASSERT_EQ(reconcileUntil(api::ClusterPhase::Healthy).phase, api::ClusterPhase::Healthy);
   crashPod(0);
-  client_.failNext(testing::Verb::Patch, ErrorCode::Transient, 10); // dies at the relabel
+  client_.failNext(rdr::testing::Verb::Patch, ErrorCode::Transient, 10); // dies at the relabel
   syncCaches();
   ASSERT_TRUE(reconciler_->reconcile(kKey).has_value());
   EXPECT_EQ(redis_.node(at(1)).role(), redis::Role::Master);
   EXPECT_EQ(roleLabel(1), "replica") << "the relabel did not happen";
 
-  client_.failNext(testing::Verb::Patch, ErrorCode::Transient, 0);
+  client_.failNext(rdr::testing::Verb::Patch, ErrorCode::Transient, 0);
   recreateOperator();
   const api::RedisClusterStatus status = reconcileUntil(api::ClusterPhase::Healthy);
   EXPECT_EQ(status.current_primary, "cache-1");
   EXPECT_EQ(roleLabel(1), "primary");
   EXPECT_EQ(roleLabel(0), "replica");
-  EXPECT_EQ(masters(redis_, endpoints_), 1) << "invariant 1: one master";
+  EXPECT_EQ(masters(), 1) << "invariant 1: one master";
 }
 
 TEST_F(ReconcilerTest, PodsRefusingThePasswordAreReportedNotFailedOver) {
@@ -250,7 +110,7 @@ TEST_F(ReconcilerTest, OffsetsAloneAreWrittenAtMostEveryTenSeconds) {
   const auto writes = [&] {
     int count = 0;
     for (const auto& call : client_.calls()) {
-      count += call.verb == testing::Verb::UpdateStatus && call.resource == "redisclusters.redis.io";
+      count += call.verb == rdr::testing::Verb::UpdateStatus && call.resource == "redisclusters.redis.io";
     }
     return count;
   };

@@ -1,0 +1,191 @@
+// The reconciler's test bench: the in-memory API, simulated Redis, a manual clock and a kubelet
+// that boots a Redis node per pod from its arguments (a fresh IP per pod, as Kubernetes gives).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "../../fakes/fake_kube_client.h"
+#include "../../fakes/fake_redis.h"
+#include "../../fakes/manual_clock.h"
+#include "controller/rediscluster/reconciler.h"
+#include "rdr/api/names.h"
+#include "rdr/api/redis_cluster.h"
+#include "rdr/common/base64.h"
+#include "rdr/runtime/sleeper.h"
+#include "static_resolver.h"
+
+namespace rdr::controller::testbench {
+
+using nlohmann::json;
+
+inline const kube::ObjectKey kKey{"apps", "cache"};
+
+// A sleeper that moves the manual clock instead of waiting.
+class ClockSleeper final : public runtime::Sleeper {
+public:
+  explicit ClockSleeper(rdr::testing::ManualClock& clock) : clock_(clock) {}
+  bool sleepFor(std::chrono::milliseconds duration, std::stop_token) override {
+    clock_.advance(duration);
+    return true;
+  }
+
+private:
+  rdr::testing::ManualClock& clock_;
+};
+
+class ReconcilerFixture : public ::testing::Test {
+protected:
+  ReconcilerFixture() : client_(clock_), sleeper_(clock_) {
+    const json cluster = {{"apiVersion", "redis.io/v1"},
+                          {"kind", "RedisCluster"},
+                          {"metadata", {{"name", "cache"}, {"namespace", "apps"}}},
+                          {"spec", {{"instances", 3}}}};
+    EXPECT_TRUE(client_.create(kube::resources::redisClusters(), cluster).has_value());
+    recreateOperator();
+  }
+
+  // A new reconciler with empty memory, as after an operator restart.
+  void recreateOperator() {
+    reconciler_.reset();
+    events_ = std::make_unique<runtime::EventRecorder>(client_, runtime::EventRecorderOptions{},
+                                                       clock_);
+    reconciler_ = std::make_unique<RedisClusterReconciler>(ReconcilerDependencies{
+        client_, clusters_, ClusterCaches{pods_, services_, config_maps_, pvcs_}, redis_, *events_,
+        nullptr, clock_, sleeper_, "cluster.local", resolver_, AllowedNetworks{}});
+  }
+
+  // What the informers would hold.
+  void syncCaches() {
+    const auto fill = [&](runtime::Cache& cache, const kube::Resource& resource) {
+      auto listed = client_.list(resource, "", {});
+      ASSERT_TRUE(listed.has_value());
+      cache.replace(listed->items);
+    };
+    fill(clusters_, kube::resources::redisClusters());
+    fill(pods_, kube::resources::pods());
+    fill(services_, kube::resources::services());
+    fill(config_maps_, kube::resources::configMaps());
+    fill(pvcs_, kube::resources::persistentVolumeClaims());
+  }
+
+  std::string password() {
+    auto secret = client_.get(kube::resources::secrets(), {"apps", "cache-auth"});
+    return secret ? base64Decode((*secret)["data"].value("password", "")).value_or("") : "";
+  }
+
+  // A Redis process booted from the pod's arguments (a new, empty dataset):
+  // --masterauth "$REDIS_MASTER_PASSWORD" --replicaof host port, or a master.
+  void bootRedis(int ordinal, const json& pod) {
+    redis_.addNode(at(ordinal), password());
+    redis_.alias(api::podName("cache", ordinal) + ".cache-headless.apps.svc.cluster.local",
+                 at(ordinal));
+    const json args = pod["spec"]["containers"][0].value("args", json::array());
+    if (!args.empty()) {
+      redis_.setConfig(at(ordinal), "masterauth", password());
+      auto admin = redis_.admin(at(ordinal), {std::nullopt, password()});
+      ASSERT_TRUE(admin->replicaOf({args[1].get<std::string>(), 6379}).has_value());
+    }
+  }
+
+  // The kubelet: every new pod gets a fresh IP, a running container and a Redis node; crashed
+  // pods stay down.
+  void runKubelet() {
+    auto pods = client_.list(kube::resources::pods(), "apps", {});
+    ASSERT_TRUE(pods.has_value());
+    for (json pod : pods->items) {
+      const std::string name = pod["metadata"]["name"];
+      const int ordinal = name.back() - '0';
+      if (pod.contains("status") && pod["status"].contains("podIP")) {
+        continue;
+      }
+      endpoints_[ordinal] = redis::Endpoint{"127.10.0." + std::to_string(10 + next_ip_++), 6379};
+      bootRedis(ordinal, pod);
+      pod["status"] = {{"podIP", at(ordinal).host},
+                       {"phase", "Running"},
+                       {"conditions", {{{"type", "Ready"}, {"status", "True"}}}},
+                       {"containerStatuses",
+                        {{{"name", "redis"}, {"restartCount", 0}, {"state", {{"running", json::object()}}}}}}};
+      ASSERT_TRUE(client_.updateStatus(kube::resources::pods(), pod).has_value());
+    }
+  }
+
+  json podObject(int ordinal) {
+    auto pod = client_.get(kube::resources::pods(), {"apps", api::podName("cache", ordinal)});
+    EXPECT_TRUE(pod.has_value());
+    return pod ? *pod : json::object();
+  }
+
+  void crashPod(int ordinal) {
+    redis_.setReachable(at(ordinal), false);
+    json pod = podObject(ordinal);
+    pod["status"]["containerStatuses"][0]["state"] = {{"waiting", {{"reason", "CrashLoopBackOff"}}}};
+    pod["status"]["conditions"][0]["status"] = "False";
+    ASSERT_TRUE(client_.updateStatus(kube::resources::pods(), pod).has_value());
+  }
+
+  void setInstances(int instances) {
+    auto object = client_.get(kube::resources::redisClusters(), kKey);
+    ASSERT_TRUE(object.has_value());
+    (*object)["spec"]["instances"] = instances;
+    ASSERT_TRUE(client_.update(kube::resources::redisClusters(), *object).has_value());
+  }
+
+  // One reconcile, one second, one kubelet pass; @return the stored status.
+  api::RedisClusterStatus reconcileOnce() {
+    syncCaches();
+    auto result = reconciler_->reconcile(kKey);
+    EXPECT_TRUE(result.has_value()) << (result ? "" : result.error().toString());
+    clock_.advance(std::chrono::seconds(1));
+    runKubelet();
+    auto object = client_.get(kube::resources::redisClusters(), kKey);
+    return api::parseRedisCluster(*object).value().status;
+  }
+
+  api::RedisClusterStatus reconcileUntil(api::ClusterPhase phase, int rounds = 15) {
+    api::RedisClusterStatus status;
+    for (int i = 0; i < rounds; ++i) {
+      status = reconcileOnce();
+      if (status.phase == phase) {
+        return status;
+      }
+    }
+    ADD_FAILURE() << "not " << api::toString(phase) << " after " << rounds
+                  << " rounds: " << api::toJson(status).dump();
+    return status;
+  }
+
+  std::string roleLabel(int ordinal) {
+    auto pod = client_.get(kube::resources::pods(), {"apps", api::podName("cache", ordinal)});
+    return pod ? (*pod)["metadata"]["labels"].value("redis.io/role", "") : "<no pod>";
+  }
+
+  // Masters among the Redis nodes of the pods that exist (invariant 1 wants exactly one).
+  int masters() {
+    int count = 0;
+    for (const auto& [ordinal, endpoint] : endpoints_) {
+      if (client_.get(kube::resources::pods(), {"apps", api::podName("cache", ordinal)})) {
+        count += redis_.node(endpoint).role() == redis::Role::Master ? 1 : 0;
+      }
+    }
+    return count;
+  }
+
+  const redis::Endpoint& at(int ordinal) { return endpoints_.at(ordinal); }
+
+  rdr::testing::ManualClock clock_;
+  rdr::testing::StaticResolver resolver_;
+  int next_ip_ = 0;
+  std::map<int, redis::Endpoint> endpoints_; // the current pod of each ordinal
+  rdr::testing::FakeKubeClient client_;
+  rdr::testing::FakeRedisConnector redis_;
+  ClockSleeper sleeper_;
+  runtime::Cache clusters_, pods_, services_, config_maps_, pvcs_;
+  std::unique_ptr<runtime::EventRecorder> events_;
+  std::unique_ptr<RedisClusterReconciler> reconciler_;
+};
+
+} // namespace rdr::controller::testbench
