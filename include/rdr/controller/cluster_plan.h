@@ -24,6 +24,7 @@ struct PodObservation {
   PodView pod;
   std::optional<replication::NodeState> node; // the probe's answer; nothing when it failed
   std::string probe_error;                     // why the probe failed (or was not tried)
+  bool refuses_password = false;               // the probe was refused: NOAUTH / WRONGPASS
   replication::ProbeRecord probes;             // history, including this round
 };
 
@@ -126,5 +127,15 @@ struct ClusterPlan {
 
 // The whole decision. Pure: same inputs, same plan.
 ClusterPlan planCluster(const ClusterObservation& observation);
+
+// Whether the planned status is written now. Rules:
+// 1. nothing changed: no write;
+// 2. anything but the per-pod offsets and lag changed: write now;
+// 3. only offsets and lag moved (a cluster taking writes): at most every `offset_refresh` after
+//    the last write (`last_write`; none known: now), so a busy cluster costs one status write
+//    per refresh, not one per probe.
+bool statusWriteDue(const api::RedisClusterStatus& stored, const api::RedisClusterStatus& planned,
+                    std::optional<SystemTime> last_write, SystemTime now,
+                    std::chrono::seconds offset_refresh);
 
 } // namespace rdr::controller

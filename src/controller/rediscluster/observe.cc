@@ -104,20 +104,11 @@ Result<ObservedCluster> Observer::observe(const api::RedisCluster& cluster) {
   return observed;
 }
 
-// Rules:
-// 1. only while following the source, with the source's counters in hand;
-// 2. a resync is the leader's link going from down to up between two rounds;
-// 3. FullSync when the source's sync_full grew since the link was last seen up (or since the
-//    cluster was first seen), else PartialSync when sync_partial_ok grew; neither: nothing is
-//    claimed (another replica of the source may also have synced: the counters are the
-//    source's, which is what Redis offers);
-// 4. the counters are remembered on first sight and while the link is up, never while it is
-//    down, so a sync that starts and ends between two rounds is still counted;
-// 5. a detected resync stays pending until the stored status shows it (a status write that
-//    failed, e.g. on a conflict, must not lose it).
+// Only while following the source, with the source's counters in hand; the decision is
+// replication::trackResync (rules there), the tracker lives here between rounds.
 void Observer::detectResync(const api::RedisCluster& cluster, ObservedCluster& observed) {
   ClusterObservation& observation = observed.observation;
-  if (!observation.source || !observed.source_stats || !api::isReplica(cluster)) { // rule 1
+  if (!observation.source || !observed.source_stats || !api::isReplica(cluster)) {
     return;
   }
   const int leader = api::podOrdinal(cluster.metadata.name, cluster.status.current_primary).value_or(0);
@@ -126,36 +117,27 @@ void Observer::detectResync(const api::RedisCluster& cluster, ObservedCluster& o
                        pod->second.node->role == replication::NodeRole::Replica &&
                        pod->second.node->master_host == observation.source->host &&
                        pod->second.node->master_link_up;
-  const redis::StatsInfo& now = *observed.source_stats;
+  const replication::SyncCounters now{observed.source_stats->sync_full,
+                                      observed.source_stats->sync_partial_ok};
+  std::optional<replication::ResyncKind> stored;
+  if (cluster.status.replication && cluster.status.replication->last_resync) {
+    stored = *cluster.status.replication->last_resync == api::SyncStatus::FullSync
+                 ? replication::ResyncKind::Full
+                 : replication::ResyncKind::Partial;
+  }
   std::lock_guard lock(mutex_);
-  const auto [memory, first] = source_sync_.try_emplace(
+  const auto [entry, first] = source_sync_.try_emplace(
       cluster.metadata.namespace_ + "/" + cluster.metadata.name,
-      SourceSyncMemory{now.sync_full, now.sync_partial_ok, link_up, std::nullopt, {}});
-  SourceSyncMemory& before = memory->second;
-  if (!first && !before.link_up && link_up) { // rule 2
-    if (now.sync_full > before.sync_full) { // rule 3
-      before.pending = api::SyncStatus::FullSync;
-      before.evidence = "the source's sync_full went from " + std::to_string(before.sync_full) +
-                        " to " + std::to_string(now.sync_full);
-    } else if (now.sync_partial_ok > before.sync_partial_ok) {
-      before.pending = api::SyncStatus::PartialSync;
-      before.evidence = "the source's sync_partial_ok went from " +
-                        std::to_string(before.sync_partial_ok) + " to " +
-                        std::to_string(now.sync_partial_ok);
-    }
-  } else if (before.pending && cluster.status.replication &&
-             cluster.status.replication->last_resync == before.pending) { // rule 5
-    before.pending.reset();
+      replication::firstResyncTracker(now, link_up));
+  if (!first) {
+    entry->second = replication::trackResync(entry->second, now, link_up, stored);
   }
-  if (before.pending) {
-    observation.source->resync = before.pending;
-    observation.source->resync_evidence = before.evidence;
+  if (entry->second.pending) {
+    observation.source->resync = *entry->second.pending == replication::ResyncKind::Full
+                                     ? api::SyncStatus::FullSync
+                                     : api::SyncStatus::PartialSync;
+    observation.source->resync_evidence = entry->second.evidence;
   }
-  if (link_up) { // rule 4
-    before.sync_full = now.sync_full;
-    before.sync_partial_ok = now.sync_partial_ok;
-  }
-  before.link_up = link_up;
 }
 
 Status Observer::observeSource(const api::RedisCluster& cluster, ObservedCluster& observed) {
@@ -271,7 +253,6 @@ void Observer::probePods(const api::RedisCluster& cluster, ObservedCluster& obse
     auto admin = connector_.admin({pod.pod.pod_ip, api::kRedisPort}, credentials);
     pending.emplace(ordinal, std::async(std::launch::async, [admin] { return admin->replicationInfo(); }));
   }
-  std::string refused_by;
   for (auto& [ordinal, future] : pending) {
     Result<redis::ReplicationInfo> info = future.get();
     PodObservation& pod = observation.pods[ordinal];
@@ -279,18 +260,8 @@ void Observer::probePods(const api::RedisCluster& cluster, ObservedCluster& obse
       pod.node = toNodeState(*info);
     } else {
       pod.probe_error = info.error().message();
-      if (info.error().is(ErrorCode::Unauthorized)) {
-        refused_by += (refused_by.empty() ? "" : ", ") + pod.pod.name;
-      }
+      pod.refuses_password = info.error().is(ErrorCode::Unauthorized);
     }
-  }
-  if (!refused_by.empty()) {
-    // A live Redis that refuses the password is not a failed one: no verdicts, no failover, and
-    // the condition says what to check.
-    observation.auth_secret_ready = false;
-    observation.auth_secret_problem =
-        "pod(s) " + refused_by + " refuse the password in the Secret " + api::authSecretName(cluster) +
-        " (was the Secret changed or re-created? pods keep the password they started with)";
   }
   if (!observation.auth_secret_ready) {
     return; // no verdicts without a password: an unreadable Secret is not a dead primary

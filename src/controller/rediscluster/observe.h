@@ -9,6 +9,7 @@
 #include "rdr/common/clock.h"
 #include "rdr/controller/cluster_plan.h"
 #include "rdr/controller/source_probe.h"
+#include "rdr/replication/resync.h"
 #include "rdr/kube/client.h"
 #include "rdr/redis/admin.h"
 #include "rdr/runtime/cache.h"
@@ -68,8 +69,8 @@ private:
   Status observeSource(const api::RedisCluster& cluster, ObservedCluster& observed);
   std::optional<std::string> rememberedPassword(const api::RedisCluster& cluster);
   void remember(const api::RedisCluster& cluster, const std::string& password);
-  // Sets observation.source->resync when the leader's link to the source came up since the last
-  // round, telling a partial from a full resync by the source's counters.
+  // Sets observation.source->resync while a resync of the leader from the source (partial or
+  // full, replication::trackResync) is not yet in the stored status.
   void detectResync(const api::RedisCluster& cluster, ObservedCluster& observed);
   void probePods(const api::RedisCluster& cluster, ObservedCluster& observed);
 
@@ -85,16 +86,8 @@ private:
   // The last password of each cluster's generated Secret ("ns/name"), so that a deleted Secret
   // is re-created with the password the pods run with, not a new one they would refuse.
   std::map<std::string, std::string> passwords_;
-  // Per cluster: the source's sync counters and the leader's link at the last round.
-  struct SourceSyncMemory {
-    std::int64_t sync_full = 0;
-    std::int64_t sync_partial_ok = 0;
-    bool link_up = false;
-    // A detected resync not yet seen in the stored status (its write may have failed).
-    std::optional<api::SyncStatus> pending;
-    std::string evidence;
-  };
-  std::map<std::string, SourceSyncMemory> source_sync_;
+  // Per cluster ("ns/name"): the resync tracker of its leader's link to the source.
+  std::map<std::string, replication::ResyncTracker> source_sync_;
 };
 
 // A random password for the generated <name>-auth Secret: 32 characters of [A-Za-z0-9].

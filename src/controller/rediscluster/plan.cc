@@ -39,9 +39,29 @@ std::optional<std::pair<std::string, std::string>> refusal(const ClusterObservat
   return std::nullopt;
 }
 
-} // namespace
+// A live Redis that refuses the password is not a failed one: while any pod refuses it, the plan
+// treats the password as unavailable (no role decision, no failover, as without a readable
+// Secret) and the condition names the pods. Nothing when no pod refuses it.
+std::optional<ClusterObservation> withPasswordRefusals(const ClusterObservation& observation) {
+  std::string refused_by;
+  for (const auto& [ordinal, pod] : observation.pods) {
+    if (pod.refuses_password) {
+      refused_by += (refused_by.empty() ? "" : ", ") + pod.pod.name;
+    }
+  }
+  if (refused_by.empty() || !observation.auth_secret_ready) {
+    return std::nullopt;
+  }
+  ClusterObservation adjusted = observation;
+  adjusted.auth_secret_ready = false;
+  adjusted.auth_secret_problem =
+      "pod(s) " + refused_by + " refuse the password in the Secret " +
+      api::authSecretName(observation.cluster) +
+      " (was the Secret changed or re-created? pods keep the password they started with)";
+  return adjusted;
+}
 
-ClusterPlan planCluster(const ClusterObservation& observation) {
+ClusterPlan planObservation(const ClusterObservation& observation) {
   const api::RedisCluster& cluster = observation.cluster;
   ClusterPlan plan;
   plan.status = cluster.status;
@@ -66,6 +86,39 @@ ClusterPlan planCluster(const ClusterObservation& observation) {
   const detail::RoleDecision roles = detail::planRoles(observation, plan);
   detail::planStatus(observation, roles, plan);
   return plan;
+}
+
+} // namespace
+
+ClusterPlan planCluster(const ClusterObservation& observation) {
+  if (const auto adjusted = withPasswordRefusals(observation)) {
+    return planObservation(*adjusted);
+  }
+  return planObservation(observation);
+}
+
+namespace {
+
+api::RedisClusterStatus withoutOffsets(api::RedisClusterStatus status) {
+  for (auto& instance : status.instances_status) {
+    instance.replication_offset = 0;
+    instance.lag_bytes.reset();
+  }
+  return status;
+}
+
+} // namespace
+
+bool statusWriteDue(const api::RedisClusterStatus& stored, const api::RedisClusterStatus& planned,
+                    std::optional<SystemTime> last_write, SystemTime now,
+                    std::chrono::seconds offset_refresh) {
+  if (planned == stored) { // rule 1
+    return false;
+  }
+  if (withoutOffsets(planned) != withoutOffsets(stored)) { // rule 2
+    return true;
+  }
+  return !last_write || now - *last_write >= offset_refresh; // rule 3
 }
 
 } // namespace rdr::controller

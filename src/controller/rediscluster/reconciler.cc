@@ -91,35 +91,17 @@ Result<runtime::ReconcileResult> RedisClusterReconciler::reconcileCluster(const 
       std::max<std::chrono::milliseconds>(kMinRequeue, plan.requeue_after - elapsed)};
 }
 
-namespace {
-
-api::RedisClusterStatus withoutOffsets(api::RedisClusterStatus status) {
-  for (auto& instance : status.instances_status) {
-    instance.replication_offset = 0;
-    instance.lag_bytes.reset();
-  }
-  return status;
-}
-
-} // namespace
-
-// Rules:
-// 1. nothing changed: no write;
-// 2. anything but the per-pod offsets and lag changed: write now;
-// 3. only offsets and lag moved (a cluster taking writes): write at most every
-//    kOffsetRefresh, so a busy cluster costs one status write per 10 s, not one per probe.
 bool RedisClusterReconciler::shouldWriteStatus(const kube::ObjectKey& key,
                                                const api::RedisClusterStatus& stored,
                                                const api::RedisClusterStatus& planned) {
-  if (planned == stored) { // rule 1
-    return false;
+  std::optional<SystemTime> last;
+  {
+    std::lock_guard lock(mutex_);
+    if (const auto it = last_status_write_.find(key.toString()); it != last_status_write_.end()) {
+      last = it->second;
+    }
   }
-  if (withoutOffsets(planned) != withoutOffsets(stored)) { // rule 2
-    return true;
-  }
-  std::lock_guard lock(mutex_); // rule 3
-  const auto last = last_status_write_.find(key.toString());
-  return last == last_status_write_.end() || deps_.clock.now() - last->second >= kOffsetRefresh;
+  return statusWriteDue(stored, planned, last, deps_.clock.now(), kOffsetRefresh);
 }
 
 Status RedisClusterReconciler::writeStatus(const json& object, const api::RedisClusterStatus& status) {

@@ -294,5 +294,38 @@ TEST(PlanCluster, AChangedRedisConfIsWrittenToTheConfigMap) {
   EXPECT_EQ(describe(plan.actions), (Lines{"update ConfigMap cache-config"}));
 }
 
+TEST(PlanCluster, PodsRefusingThePasswordStopRoleDecisions) {
+  ClusterObservation observation = healthyCluster(3);
+  for (auto& [ordinal, pod] : observation.pods) {
+    pod.node.reset();
+    pod.refuses_password = true;
+    pod.probes.consecutive_failures = 5;
+  }
+  const ClusterPlan plan = planCluster(observation);
+  EXPECT_TRUE(plan.actions.empty()) << describe(plan.actions).front();
+  EXPECT_EQ(plan.status.current_primary, "cache-0") << "no failover";
+  EXPECT_EQ(condition(plan, "PrimaryAvailable")->reason, "AuthSecretUnavailable");
+  EXPECT_EQ(condition(plan, "PrimaryAvailable")->message,
+            "pod(s) cache-0, cache-1, cache-2 refuse the password in the Secret cache-auth (was the "
+            "Secret changed or re-created? pods keep the password they started with)");
+}
+
+TEST(StatusWriteDue, FollowsTheNumberedRules) {
+  const api::RedisClusterStatus stored = planCluster(healthyCluster(3, 1000)).status;
+  api::RedisClusterStatus offsets_moved = stored;
+  offsets_moved.instances_status[0].replication_offset += 512;
+  offsets_moved.instances_status[1].lag_bytes = 512;
+  api::RedisClusterStatus phase_changed = stored;
+  phase_changed.phase = api::ClusterPhase::Degraded;
+  const auto s = [](int seconds) { return kNow + std::chrono::seconds(seconds); };
+  const std::chrono::seconds refresh(10);
+  EXPECT_FALSE(statusWriteDue(stored, stored, std::nullopt, kNow, refresh)) << "rule 1";
+  EXPECT_TRUE(statusWriteDue(stored, phase_changed, s(-1), kNow, refresh)) << "rule 2";
+  EXPECT_FALSE(statusWriteDue(stored, offsets_moved, s(-9), kNow, refresh)) << "rule 3: too soon";
+  EXPECT_TRUE(statusWriteDue(stored, offsets_moved, s(-10), kNow, refresh)) << "rule 3: due";
+  EXPECT_TRUE(statusWriteDue(stored, offsets_moved, std::nullopt, kNow, refresh))
+      << "rule 3: no write known";
+}
+
 } // namespace
 } // namespace rdr::controller
