@@ -26,10 +26,33 @@ constexpr std::string_view kTmpVolume = "tmp";
 //    passes intact, which a generated include file would have to escape by hand;
 // 4. `exec` makes redis-server PID 1, so SIGTERM reaches it and it shuts down cleanly;
 // 5. an empty password is refused before Redis starts rather than serving without authentication.
+// Why a restarted container boots fenced (the restart fence):
+// 6. the args say whom the pod follows when it is created; a promotion, failover or switchover
+//    changes its role at runtime but cannot change a pod's args. Booting from them again would
+//    make a promoted DR leader resync from its old source (losing every write made since the
+//    promotion), or an emptied primary come back as a master its replicas resync from. So only
+//    the first start of a pod uses them: the marker file in its /tmp emptyDir (which lives as
+//    long as the pod and survives container restarts) tells a restart, and a restart boots as a
+//    replica of kFencedUpstreamHost:kFencedUpstreamPort, an address that refuses every
+//    connection: read-only, syncing from nobody, keeping what it loaded from disk. The controller
+//    then gives it its role from the live topology (promote it again, or make it follow the
+//    current primary or the source) as it would any replica that lost its upstream;
+// 7. the marker is written before Redis starts, and a marker that cannot be written stops the
+//    start, so a restart is never mistaken for a first start.
 std::string startScript(bool with_masterauth) {
+  const std::string marker(kRestartMarker);
   std::string script = "[ -n \"$" + std::string(kEnvPassword) +
                        "\" ] || { echo \"redis-dr-operator: " + std::string(kEnvPassword) +
                        " is empty; refusing to start Redis without a password\" >&2; exit 1; }\n";
+  script += "if [ -e " + marker + " ]; then\n"
+            "  echo \"redis-dr-operator: this container restarted; Redis boots as a replica of " +
+            std::string(kFencedUpstreamHost) + ":" + std::to_string(kFencedUpstreamPort) +
+            " (nobody) until the operator gives it its role\" >&2\n"
+            "  set -- \"$@\" --replicaof " + std::string(kFencedUpstreamHost) + " " +
+            std::to_string(kFencedUpstreamPort) + "\n"
+            "fi\n";
+  script += ": > " + marker + " || { echo \"redis-dr-operator: cannot write " + marker +
+            "; refusing to start without the restart fence\" >&2; exit 1; }\n";
   script += "exec redis-server " + std::string(kConfigMountPath) + "/" +
             std::string(kRedisConfKey) + " --requirepass \"$" + std::string(kEnvPassword) + "\"";
   if (with_masterauth) {

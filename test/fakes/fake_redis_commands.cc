@@ -166,7 +166,7 @@ Result<Reply> FakeRedisConnector::dispatch(NodeState& node,
       return Reply::status("OK");
     }
     const auto port = redis::detail::parseInt(arguments[2]);
-    if (!port || *port <= 0 || *port > 65535) {
+    if (!port || *port < 0 || *port > 65535) {
       return Reply::error("ERR Invalid master port");
     }
     if (node.role == Role::Replica && node.master_host == arguments[1] &&

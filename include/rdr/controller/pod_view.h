@@ -24,6 +24,9 @@ struct PodView {
   bool boots_as_master = true;
   std::string boot_upstream_host;
   int boot_upstream_port = 0;
+  // The container's start script holds the restart fence (resources/pod.h): its args are used
+  // at the pod's first start only. False for pods created before the fence existed.
+  bool restarts_fenced = false;
   std::string config_hash; // the redis.io/config-hash annotation
 
   bool operator==(const PodView&) const = default;

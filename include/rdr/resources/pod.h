@@ -15,7 +15,9 @@ namespace rdr::resources {
 // - container kRedisContainer runs command ["sh", "-c", <start script>, "redis-server"] with args
 //   [] (a master) or ["--replicaof", <host>, <port>] (a replica, or a DR leader following its
 //   source); the script runs `redis-server /etc/redis/redis.conf --requirepass "$REDIS_PASSWORD"
-//   [--masterauth "$REDIS_MASTER_PASSWORD"] "$@"`;
+//   [--masterauth "$REDIS_MASTER_PASSWORD"] "$@"`, and on a container restart (kRestartMarker
+//   exists) appends `--replicaof kFencedUpstreamHost kFencedUpstreamPort`: the args hold the role
+//   of the pod's first start only (pod.cc, "the restart fence");
 // - the passwords arrive only as environment variables from secretKeyRef (key "password"):
 //   kEnvPassword and kEnvRedisCliAuth from the cluster's auth Secret, kEnvMasterPassword from the
 //   Secret of whom the pod follows (absent when that upstream needs no password);
@@ -27,6 +29,12 @@ inline constexpr std::string_view kEnvPassword = "REDIS_PASSWORD";
 inline constexpr std::string_view kEnvMasterPassword = "REDIS_MASTER_PASSWORD";
 // redis-cli reads its password from this variable, so probes never put it on a command line.
 inline constexpr std::string_view kEnvRedisCliAuth = "REDISCLI_AUTH";
+// Written by the start script in the pod's /tmp emptyDir at the first start of its container.
+inline constexpr std::string_view kRestartMarker = "/tmp/redis-dr-started";
+// Whom a restarted container follows until the controller gives it its role: an address that
+// refuses every connection (port 0), inside the pod.
+inline constexpr std::string_view kFencedUpstreamHost = "127.0.0.1";
+inline constexpr int kFencedUpstreamPort = 0;
 // The redis user of the official image.
 inline constexpr int kRedisUserId = 999;
 // SIGTERM makes Redis wait up to shutdown-timeout (10 s) for lagging replicas, then fsync the AOF.

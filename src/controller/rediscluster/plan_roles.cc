@@ -257,11 +257,14 @@ private:
   // 1. a pod beyond spec.instances goes, with its PVC, unless it is the primary (rule 5 of
   //    choosePrimary hands over first), and only once the primary is a master (or this plan's
   //    switchover makes it one first): while the primary is down, it may hold the only copy;
-  // 2. a pod that is not the primary but would boot as a master (its args predate a failover),
-  //    or in replica mode following the source (a former leader), is re-created as a replica
-  //    (invariant 1; one cross-cluster stream): at once when its process is gone or unreachable
-  //    past the failure threshold; when it answers, only after it follows the primary and the
-  //    primary is a master, so the re-creation never leaves the cluster without a master.
+  // 2. a pod created before the restart fence (resources/pod.h) that is not the primary but
+  //    would boot as a master (its args predate a failover), or in replica mode following the
+  //    source (a former leader), is re-created as a replica (invariant 1; one cross-cluster
+  //    stream): at once when its process is gone or unreachable past the failure threshold;
+  //    when it answers, only after it follows the primary and the primary is a master, so the
+  //    re-creation never leaves the cluster without a master. A fenced pod's args are used at
+  //    its first start only (a restart boots following nobody), so it is never re-created for
+  //    them: that would only cost a resync.
   void deleteStaleAndSurplus(bool primary_is_master) {
     const auto& spec = cluster_.spec;
     const std::string& name = cluster_.metadata.name;
@@ -284,7 +287,7 @@ private:
       // replica of the leader too, or a restart would pull a second cross-cluster full sync.
       const bool boots_from_source = !pod.pod.boots_as_master && observation_.source &&
                                      pod.pod.boot_upstream_host == observation_.source->host;
-      if (!pod.pod.boots_as_master && !boots_from_source) {
+      if (pod.pod.restarts_fenced || (!pod.pod.boots_as_master && !boots_from_source)) {
         continue;
       }
       const bool dead = !pod.pod.container_running ||

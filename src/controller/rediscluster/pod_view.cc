@@ -46,6 +46,13 @@ const json* redisContainer(const json& list) {
 }
 
 void readBootRole(const json& container, PodView& view) {
+  const json& command = field(container, "command");
+  for (const json& word : command.is_array() ? command : json::array()) {
+    if (word.is_string() &&
+        word.get<std::string>().find(resources::kRestartMarker) != std::string::npos) {
+      view.restarts_fenced = true;
+    }
+  }
   const json& args = field(container, "args");
   if (!args.is_array()) {
     return;

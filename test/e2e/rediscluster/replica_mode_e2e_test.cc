@@ -4,6 +4,7 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -41,6 +42,27 @@ protected:
     waitForPhase("dr-redis", "Replicating", 90s);
   }
 
+  // A counter of the source primary's INFO stats (sync_full, sync_partial_ok); -1 when absent.
+  int sourceCounter(const std::string& name) {
+    const std::string primary =
+        podIp(jsonpath("rediscluster prod-redis", "{.status.currentPrimary}"));
+    const CommandResult stats = redisCli("prod-redis", primary, "INFO stats");
+    const auto at = stats.out.find(name + ":");
+    if (at == std::string::npos) {
+      return -1;
+    }
+    const auto start = at + name.size() + 1;
+    return std::stoi(stats.out.substr(start, stats.out.find('\r', at) - start));
+  }
+
+  void patchPromote(bool promote) {
+    ASSERT_EQ(kubectl(std::string("-n production patch rediscluster dr-redis --type=merge -p "
+                                  "'{\"spec\":{\"replicaMode\":{\"promote\":") +
+                      (promote ? "true" : "false") + "}}}'")
+                  .exit_code,
+              0);
+  }
+
   std::string condition(const std::string& cluster, const std::string& type,
                         const std::string& field) {
     return jsonpath("rediscluster " + cluster,
@@ -72,10 +94,7 @@ TEST_F(ReplicaModeE2eTest, Seed003ReplicatesPromotesAndDemotes) {
       << jsonpath("rediscluster dr-redis", "{.status.replication}");
 
   // Promote (seed 003), write on the DR side, then go back to following (a DR drill).
-  ASSERT_EQ(kubectl("-n production patch rediscluster dr-redis --type=merge -p "
-                    "'{\"spec\":{\"replicaMode\":{\"promote\":true}}}'")
-                .exit_code,
-            0);
+  patchPromote(true);
   const std::string dr_leader = clusterIp("dr-redis-leader");
   EXPECT_TRUE(eventually(
       [&] { return redisCli("dr-redis", dr_leader, "SET drill promoted").out.starts_with("OK"); }, 30s))
@@ -86,10 +105,7 @@ TEST_F(ReplicaModeE2eTest, Seed003ReplicatesPromotesAndDemotes) {
             "Cluster promoted to standalone (former source: prod-redis-us-east)");
   EXPECT_NE(kubectl("-n production get events").out.find("Promoted"), std::string::npos);
 
-  ASSERT_EQ(kubectl("-n production patch rediscluster dr-redis --type=merge -p "
-                    "'{\"spec\":{\"replicaMode\":{\"promote\":false}}}'")
-                .exit_code,
-            0);
+  patchPromote(false);
   waitForPhase("dr-redis", "Replicating", 60s);
   const std::string leader_ip = podIp("dr-redis-0");
   EXPECT_TRUE(eventually([&] { return redisCli("dr-redis", leader_ip, "EXISTS drill").out == "0\n"; },
@@ -117,13 +133,7 @@ TEST_F(ReplicaModeE2eTest, AnUnreachableSourceIsReportedAndNothingIsPromoted) {
 TEST_F(ReplicaModeE2eTest, ALostLeaderIsReplacedAndResumesWithAPartialResync) {
   const std::string source_primary = podIp(jsonpath("rediscluster prod-redis", "{.status.currentPrimary}"));
   writeKeys("prod-redis", source_primary, 0, 50, 2);
-  const auto counter = [&](const std::string& name) {
-    const CommandResult stats = redisCli("prod-redis", source_primary, "INFO stats");
-    const auto at = stats.out.find(name + ":");
-    return at == std::string::npos ? -1
-                                   : std::stoi(stats.out.substr(at + name.size() + 1,
-                                                                stats.out.find('\r', at) - at - name.size() - 1));
-  };
+  const auto counter = [&](const std::string& name) { return sourceCounter(name); };
   ASSERT_TRUE(eventually([&] { return countKeys("dr-redis", podIp("dr-redis-1")) == 50; }, 20s));
   const int full_before = counter("sync_full");
   const int partial_before = counter("sync_partial_ok");
@@ -149,6 +159,61 @@ TEST_F(ReplicaModeE2eTest, ALostLeaderIsReplacedAndResumesWithAPartialResync) {
       << jsonpath("rediscluster dr-redis", "{.status.replication}");
   writeKeys("prod-redis", source_primary, 50, 10, 2);
   EXPECT_TRUE(eventually([&] { return countKeys("dr-redis", podIp(leader)) == 60; }, 20s));
+}
+
+// The restart fence (resources/pod.h) end to end: the promoted leader's container restarts while
+// the old source is alive and before the operator can act (it is stopped). Its pod spec still
+// says "follow the source"; booting from it would full-resync over every write made since the
+// promotion. It boots following nobody instead, and the operator, back, keeps the promoted data.
+TEST_F(ReplicaModeE2eTest, APromotedLeaderRestartingWhileTheSourceLivesKeepsThePromotedWrites) {
+  const std::string source_primary =
+      podIp(jsonpath("rediscluster prod-redis", "{.status.currentPrimary}"));
+  writeKeys("prod-redis", source_primary, 0, 50, 2);
+  ASSERT_TRUE(eventually([&] { return countKeys("dr-redis", podIp("dr-redis-1")) == 50; }, 20s));
+  patchPromote(true);
+  const std::string dr_leader = clusterIp("dr-redis-leader");
+  ASSERT_TRUE(eventually(
+      [&] { return redisCli("dr-redis", dr_leader, "SET promoted yes").out.starts_with("OK"); }, 30s))
+      << operatorLog();
+  waitForPhase("dr-redis", "Healthy", 60s);
+  ASSERT_EQ(jsonpath("rediscluster dr-redis", "{.status.currentPrimary}"), "dr-redis-0");
+  writeKeys("dr-redis", podIp("dr-redis-0"), 1000, 100, 2); // acknowledged by both replicas
+  const int keys = countKeys("dr-redis", podIp("dr-redis-0"));
+  ASSERT_EQ(keys, 151);
+  const int full_syncs = sourceCounter("sync_full");
+
+  killOperator();
+  ASSERT_EQ(fault("kill-pod", "production/dr-redis-0").exit_code, 0);
+  ASSERT_TRUE(eventually(
+      [&] {
+        return jsonpath("pod dr-redis-0", "{.status.containerStatuses[0].restartCount}") == "1" &&
+               role("dr-redis", podIp("dr-redis-0")) == "slave";
+      },
+      40s))
+      << "the kubelet did not restart dr-redis-0";
+  std::this_thread::sleep_for(3s); // an unfenced Redis would have synced from the source by now
+  const CommandResult fenced = redisCli("dr-redis", podIp("dr-redis-0"), "INFO replication");
+  EXPECT_NE(fenced.out.find("master_port:0"), std::string::npos) << fenced.out;
+  EXPECT_EQ(sourceCounter("sync_full"), full_syncs) << "the restarted leader synced from the source";
+
+  startOperator();
+  EXPECT_TRUE(eventually(
+      [&] { return redisCli("dr-redis", dr_leader, "SET after-restart yes").out.starts_with("OK"); },
+      30s))
+      << operatorLog();
+  waitForPhase("dr-redis", "Healthy", 90s);
+  EXPECT_EQ(condition("dr-redis", "ReplicaMode", "reason"), "Promoted");
+  const std::string primary = jsonpath("rediscluster dr-redis", "{.status.currentPrimary}");
+  EXPECT_EQ(countKeys("dr-redis", podIp(primary)), keys + 1) << "promoted writes were lost";
+  for (int ordinal = 0; ordinal < 3; ++ordinal) {
+    const std::string pod = "dr-redis-" + std::to_string(ordinal);
+    const CommandResult info = redisCli("dr-redis", podIp(pod), "INFO replication");
+    EXPECT_EQ(info.out.find("prod-redis"), std::string::npos) << pod << " follows the source";
+    if (pod != primary) {
+      EXPECT_NE(info.out.find("master_host:" + primary + "."), std::string::npos) << info.out;
+    }
+  }
+  EXPECT_EQ(sourceCounter("sync_full"), full_syncs) << "nothing synced from the old source";
 }
 
 // Every bad source of issue 5 item 5, one after another on the running DR cluster: the condition

@@ -13,11 +13,13 @@
 #include <sstream>
 #include <thread>
 
+#include "rdr/resources/pod.h"
 #include "rdr/resources/redis_conf.h"
 
 namespace rdr::resources::testing {
 
 using nlohmann::json;
+namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 namespace {
@@ -212,10 +214,11 @@ PodRunner::PodRunner(std::filesystem::path work_dir, std::map<std::string, std::
 
 PodRunner::~PodRunner() { stopAll(); }
 
-RunningPod PodRunner::start(const json& pod, const std::string& redis_conf) {
+RunningPod PodRunner::start(const json& pod, const std::string& redis_conf, int port) {
   const json& container = pod.at("spec").at("containers").at(0);
   const std::filesystem::path dir = work_dir_ / pod.at("metadata").at("name").get<std::string>();
   std::filesystem::create_directories(dir / "data");
+  std::filesystem::create_directories(dir / "tmp");
   // Redis applies `dir` (a chdir) while it reads the file, before any argument could override it,
   // so the agent rewrites that line to the pod's data directory instead of passing --dir.
   std::string conf = redis_conf;
@@ -229,11 +232,17 @@ RunningPod PodRunner::start(const json& pod, const std::string& redis_conf) {
   std::vector<std::string> argv = container.at("command").get<std::vector<std::string>>();
   std::string& script = argv.at(2);
   script.replace(script.find(kConfigPath), kConfigPath.size(), (dir / "redis.conf").string());
+  const std::string marker(kRestartMarker);
+  const std::string local_marker = (dir / "tmp" / fs::path(marker).filename()).string();
+  for (size_t at = script.find(marker); at != std::string::npos;
+       at = script.find(marker, at + local_marker.size())) {
+    script.replace(at, marker.size(), local_marker);
+  }
   for (const auto& arg : container.value("args", json::array())) {
     argv.push_back(arg.get<std::string>());
   }
   RunningPod running;
-  running.port = freeLoopbackPort();
+  running.port = port != 0 ? port : freeLoopbackPort();
   running.log = dir / "redis.log";
   const std::vector<std::string> overrides = {"--bind", "127.0.0.1", "--port",
                                               std::to_string(running.port)};
@@ -247,6 +256,12 @@ RunningPod PodRunner::start(const json& pod, const std::string& redis_conf) {
   running.pid = spawn(argv, env, running.log);
   pids_.push_back(running.pid);
   return running;
+}
+
+void PodRunner::crash(const RunningPod& pod) {
+  kill(pod.pid, SIGKILL);
+  waitPid(pod.pid, 5s);
+  std::erase(pids_, pod.pid);
 }
 
 bool PodRunner::waitUntilServing(const RunningPod& pod, const std::string& password) {

@@ -74,7 +74,11 @@ public:
   // directory, replaces the ConfigMap mount path in the start script by that file, appends
   // `--bind 127.0.0.1 --port <free>` to the pod's args, and execs the container command with the
   // pod's secretKeyRef environment.
-  RunningPod start(const nlohmann::json& pod, const std::string& redis_conf);
+  // The pod's /tmp emptyDir is <work_dir>/<pod>/tmp, kept across starts like the kubelet keeps
+  // it across container restarts. port 0: a free one.
+  RunningPod start(const nlohmann::json& pod, const std::string& redis_conf, int port = 0);
+  // SIGKILL, as a crash or an OOM kill: no shutdown save, no goodbye to replicas.
+  void crash(const RunningPod& pod);
   // Waits until the server answers PING after AUTH with the pod's own password.
   bool waitUntilServing(const RunningPod& pod, const std::string& password);
   // True once the process has exited; sets exit_code when it exited normally.

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -201,6 +202,76 @@ TEST_F(RedisPodIntegrationTest, DrLeaderFollowsTheSourceWithItsPasswordAndReplic
   RedisConnection leader_conn(leader.port);
   ASSERT_FALSE(leader_conn.command({"AUTH", kLocalPassword}).error);
   EXPECT_THAT(leader_conn.command({"SET", "x", "y"}).text, HasSubstr("READONLY"));
+}
+
+// The restart fence: a promoted DR leader whose args still follow the source crashes while the
+// source is alive. Its restart boots following nobody (127.0.0.1:0): it never contacts the
+// source, which would full-resync it over the writes made since the promotion.
+TEST_F(RedisPodIntegrationTest, ARestartedContainerBootsFollowingNobodyWhateverItsArgsSay) {
+  const RunningPod source =
+      startServing(testing::standaloneWithStorage(), 0, BootRole::primary(), kSourcePassword);
+  const auto dr = testing::seedDrRedis();
+  const json pod = *buildPod(
+      dr, 0, BootRole::leaderFollowing(loopback(source, dr.spec.replica_mode->source->auth_secret_name)));
+  const std::string conf = *renderRedisConf(dr);
+  const RunningPod first = runner_->start(pod, conf);
+  ASSERT_TRUE(waitFor([&] { return linkUp(first.port, kLocalPassword); }, 10s));
+  RedisConnection source_conn(source.port);
+  ASSERT_FALSE(source_conn.command({"AUTH", kSourcePassword}).error);
+  const std::string full_syncs = source_conn.infoField("stats", "sync_full");
+
+  {
+    RedisConnection leader(first.port); // the promotion
+    ASSERT_FALSE(leader.command({"AUTH", kLocalPassword}).error);
+    ASSERT_FALSE(leader.command({"REPLICAOF", "NO", "ONE"}).error);
+    ASSERT_FALSE(leader.command({"SET", "promoted-write", "1"}).error);
+  }
+  runner_->crash(first);
+  const RunningPod restarted = runner_->start(pod, conf, first.port);
+  ASSERT_TRUE(runner_->waitUntilServing(restarted, kLocalPassword));
+  RedisConnection conn(restarted.port);
+  ASSERT_FALSE(conn.command({"AUTH", kLocalPassword}).error);
+  EXPECT_EQ(conn.infoField("replication", "role"), "slave");
+  EXPECT_EQ(conn.infoField("replication", "master_host"), "127.0.0.1");
+  EXPECT_EQ(conn.infoField("replication", "master_port"), "0");
+  EXPECT_THAT(conn.command({"SET", "x", "y"}).text, HasSubstr("READONLY"));
+  std::this_thread::sleep_for(1500ms); // Redis retries its upstream every second
+  EXPECT_EQ(conn.infoField("replication", "master_link_status"), "down");
+  EXPECT_EQ(source_conn.infoField("replication", "connected_slaves"), "0");
+  EXPECT_EQ(source_conn.infoField("stats", "sync_full"), full_syncs) << "nothing synced from the source";
+  EXPECT_THAT(testing::readText(restarted.log), HasSubstr("this container restarted"));
+
+  // Where the operator takes over: it gives the pod its role from the live topology.
+  ASSERT_FALSE(conn.command({"REPLICAOF", "NO", "ONE"}).error);
+  EXPECT_FALSE(conn.command({"SET", "x", "y"}).error);
+}
+
+// A primary booting for the first time is a master; only a restart of the same pod is fenced,
+// and a new pod (a new /tmp emptyDir) boots from its args again.
+TEST_F(RedisPodIntegrationTest, OnlyARestartOfTheSamePodIsFenced) {
+  const auto cluster = testing::standaloneWithStorage();
+  const json pod = *buildPod(cluster, 0, BootRole::primary());
+  const std::string conf = *renderRedisConf(cluster);
+  const RunningPod first = runner_->start(pod, conf);
+  ASSERT_TRUE(runner_->waitUntilServing(first, kSourcePassword));
+  RedisConnection before(first.port);
+  ASSERT_FALSE(before.command({"AUTH", kSourcePassword}).error);
+  EXPECT_EQ(before.infoField("replication", "role"), "master");
+  runner_->crash(first);
+
+  const RunningPod restarted = runner_->start(pod, conf, first.port);
+  ASSERT_TRUE(runner_->waitUntilServing(restarted, kSourcePassword));
+  RedisConnection after(restarted.port);
+  ASSERT_FALSE(after.command({"AUTH", kSourcePassword}).error);
+  EXPECT_EQ(after.infoField("replication", "role"), "slave");
+  runner_->crash(restarted);
+
+  fs::remove_all(work_dir_ / "cache-0" / "tmp"); // the pod is re-created: a new emptyDir
+  const RunningPod recreated = runner_->start(pod, conf, first.port);
+  ASSERT_TRUE(runner_->waitUntilServing(recreated, kSourcePassword));
+  RedisConnection fresh(recreated.port);
+  ASSERT_FALSE(fresh.command({"AUTH", kSourcePassword}).error);
+  EXPECT_EQ(fresh.infoField("replication", "role"), "master");
 }
 
 // The probe scripts of the pod, pointed at the test server's port.

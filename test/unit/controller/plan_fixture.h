@@ -35,6 +35,7 @@ inline PodObservation runningPod(int ordinal, bool boots_as_master) {
   pod.pod.container_state = "running";
   pod.pod.role_label = boots_as_master ? "primary" : "replica";
   pod.pod.boots_as_master = boots_as_master;
+  pod.pod.restarts_fenced = true;
   if (!boots_as_master) {
     pod.pod.boot_upstream_host = "cache-0" + kHeadless;
     pod.pod.boot_upstream_port = 6379;

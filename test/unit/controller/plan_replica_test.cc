@@ -35,6 +35,23 @@ ClusterObservation replicatingCluster(std::int64_t source_offset = 5000, std::in
   return observation;
 }
 
+// The node of a restarted container behind the restart fence: a replica of 127.0.0.1:0.
+replication::NodeState fencedNode(std::int64_t offset) {
+  replication::NodeState node = replicaNode(0, offset, /*link_up=*/false);
+  node.master_host = "127.0.0.1";
+  node.master_port = 0;
+  node.link_down_since_seconds = -1;
+  return node;
+}
+
+// The state after a promotion: cache-0 was promoted and the cluster is Healthy.
+void promoted(ClusterObservation& observation, std::int64_t offset) {
+  observation.cluster.spec.replica_mode->promote = true;
+  observation.cluster.status.phase = api::ClusterPhase::Healthy;
+  observation.cluster.status.replication.reset();
+  observation.pods[0].node = masterNode(offset, 2);
+}
+
 const api::Condition* condition(const ClusterPlan& plan, std::string_view type) {
   return api::findCondition(plan.status.conditions, type);
 }
@@ -110,9 +127,43 @@ TEST(PlanReplicaMode, Transitions) {
          o.pods[2].node->offset = 4100;
        },
        {"count failover", "event Warning FailingOver", "follow cache-2 127.0.11.5 (source)",
+        "follow cache-1 cache-2", "label cache-0 replica", "label cache-2 primary"},
+       api::ClusterPhase::FailingOver},
+      {"a lost leader built before the restart fence is re-created as a replica",
+       [](auto& o) {
+         o.pods[0].node.reset();
+         o.pods[0].pod.container_running = false;
+         o.pods[0].pod.restarts_fenced = false;
+         o.pods[2].node->offset = 4100;
+       },
+       {"count failover", "event Warning FailingOver", "follow cache-2 127.0.11.5 (source)",
         "follow cache-1 cache-2", "label cache-0 replica", "label cache-2 primary",
         "delete Pod cache-0"},
        api::ClusterPhase::FailingOver},
+      {"a leader restarted behind the fence is pointed at the source again, without a Demoted "
+       "event",
+       [](auto& o) { o.pods[0].node = fencedNode(4000); },
+       {"follow cache-0 127.0.11.5 (source)"}, api::ClusterPhase::Degraded},
+      {"a promoted leader restarted empty behind the fence: the replica holding the promoted "
+       "writes takes over and nothing follows the source",
+       [](auto& o) {
+         promoted(o, 6000);
+         o.pods[0].node = fencedNode(0);
+         o.pods[1].node = replicaNode(0, 6000, /*link_up=*/false);
+         o.pods[2].node = replicaNode(0, 5990, /*link_up=*/false);
+       },
+       {"count failover", "event Warning FailingOver", "promote cache-1",
+        "event Normal FailedOver", "follow cache-0 cache-1", "follow cache-2 cache-1",
+        "label cache-0 replica", "label cache-1 primary"},
+       api::ClusterPhase::FailingOver},
+      {"a promoted leader restarted with all its data behind the fence is promoted again",
+       [](auto& o) {
+         promoted(o, 6000);
+         o.pods[0].node = fencedNode(6000);
+         o.pods[1].node = replicaNode(0, 6000, /*link_up=*/false);
+         o.pods[2].node = replicaNode(0, 6000, /*link_up=*/false);
+       },
+       {"promote cache-0", "event Normal FailedOver"}, api::ClusterPhase::Degraded},
       {"a missing leader pod waits for a readable source Secret",
        [](auto& o) {
          o.pods.erase(0);

@@ -117,21 +117,21 @@ TEST(PlanCluster, RolesFailoverAndScaling) {
          o.pods[1].pod.role_label = "primary";
        },
        {"label cache-1 replica", "label cache-0 primary"}, "cache-0", api::ClusterPhase::Healthy},
-      {"a crashed primary fails over to the most advanced replica",
+      {"a crashed primary fails over to the most advanced replica; its pod stays (a restart "
+       "boots behind the fence)",
        [&](auto& o) {
          crash(o.pods[0]);
          o.pods[1].node->offset = 900;
          o.pods[2].node->offset = 950;
        },
        {"count failover", "event Warning FailingOver", "promote cache-2", "event Normal FailedOver",
-        "follow cache-1 cache-2", "label cache-0 replica", "label cache-2 primary",
-        "delete Pod cache-0"},
+        "follow cache-1 cache-2", "label cache-0 replica", "label cache-2 primary"},
        "cache-2", api::ClusterPhase::FailingOver},
-      {"a primary unreachable past the threshold fails over (frozen: not deleted twice)",
+      {"a primary unreachable past the threshold fails over (frozen: its pod stays, demoted when "
+       "it answers)",
        [&](auto& o) { unreachable(o.pods[0], 3); },
        {"count failover", "event Warning FailingOver", "promote cache-1", "event Normal FailedOver",
-        "follow cache-2 cache-1", "label cache-0 replica", "label cache-1 primary",
-        "delete Pod cache-0"},
+        "follow cache-2 cache-1", "label cache-0 replica", "label cache-1 primary"},
        "cache-1", api::ClusterPhase::FailingOver},
       {"a suspect primary is waited for",
        [&](auto& o) { unreachable(o.pods[0], 2); }, {}, "cache-0", api::ClusterPhase::Degraded},
@@ -178,7 +178,20 @@ TEST(PlanCluster, RolesFailoverAndScaling) {
          o.pods[2].node = replicaNode(1, 2000);
        },
        {"follow cache-0 cache-1"}, "cache-1", api::ClusterPhase::Degraded},
-      {"the demoted old primary is re-created with replica arguments",
+      {"a demoted old primary built before the restart fence is re-created with replica "
+       "arguments",
+       [](auto& o) {
+         o.cluster.status.current_primary = "cache-1";
+         o.pods[1].node = masterNode(2000, 2);
+         o.pods[1].pod.role_label = "primary";
+         o.pods[0].pod.role_label = "replica";
+         o.pods[0].pod.restarts_fenced = false;
+         o.pods[0].node = replicaNode(1, 2000);
+         o.pods[2].node = replicaNode(1, 2000);
+       },
+       {"delete Pod cache-0"}, "cache-1", api::ClusterPhase::Healthy},
+      {"a demoted old primary with the restart fence keeps its pod: its args are never used "
+       "again",
        [](auto& o) {
          o.cluster.status.current_primary = "cache-1";
          o.pods[1].node = masterNode(2000, 2);
@@ -187,7 +200,16 @@ TEST(PlanCluster, RolesFailoverAndScaling) {
          o.pods[0].node = replicaNode(1, 2000);
          o.pods[2].node = replicaNode(1, 2000);
        },
-       {"delete Pod cache-0"}, "cache-1", api::ClusterPhase::Healthy},
+       {}, "cache-1", api::ClusterPhase::Healthy},
+      {"a fenced restart of the primary with nothing lost is promoted again",
+       [](auto& o) {
+         o.pods[0].node = replicaNode(-1, 5000, /*link_up=*/false); // following 127.0.0.1:0
+         o.pods[0].node->master_host = "127.0.0.1";
+         o.pods[0].node->master_port = 0;
+         o.pods[1].node = replicaNode(0, 5000, /*link_up=*/false);
+         o.pods[2].node = replicaNode(0, 5000, /*link_up=*/false);
+       },
+       {"promote cache-0", "event Normal FailedOver"}, "cache-0", api::ClusterPhase::Degraded},
       {"scale up creates replicas of the primary",
        [](auto& o) { o.cluster.spec.instances = 5; },
        {"create Pod cache-3 replica-of cache-0", "create Pod cache-4 replica-of cache-0"}, "cache-0",

@@ -25,6 +25,7 @@ TEST(ViewPod, ReadsTheBootRoleFromTheArguments) {
   EXPECT_EQ(replica.boot_upstream_port, 6379);
   EXPECT_EQ(replica.role_label, "replica");
   EXPECT_EQ(replica.config_hash.size(), 16u);
+  EXPECT_TRUE(replica.restarts_fenced) << "the start script holds the restart fence";
 
   const PodView primary = viewPod(goldenPod("pod-cache-0.yaml"), "cache");
   EXPECT_TRUE(primary.boots_as_master);
@@ -32,6 +33,13 @@ TEST(ViewPod, ReadsTheBootRoleFromTheArguments) {
   EXPECT_FALSE(primary.container_running);
   EXPECT_EQ(primary.container_state, "");
   EXPECT_EQ(viewPod(goldenPod("pod-cache-0.yaml"), "other").ordinal, std::nullopt);
+}
+
+// A pod built before the restart fence existed: its args decide every boot.
+TEST(ViewPod, APodWithoutTheRestartFenceIsRecognised) {
+  json pod = goldenPod("pod-cache-1.yaml");
+  pod["spec"]["containers"][0]["command"] = {"sh", "-c", "exec redis-server \"$@\"", "redis-server"};
+  EXPECT_FALSE(viewPod(pod, "cache").restarts_fenced);
 }
 
 TEST(ViewPod, ReadsWhatTheKubeletReports) {

@@ -23,18 +23,8 @@ TEST_F(ReconcilerEdgeTest, APrimaryContainerRestartingEmptyDoesNotWipeTheData) {
   const int ordinal = primary.back() - '0';
   ASSERT_TRUE(redis_.write(at(ordinal), 1000).has_value());
 
-  // The container restarts from its (stale) args. Redis starts as a replica right away; the
-  // links of the others are held while the fake node is replaced so that nobody syncs from it
-  // during the instant the simulation has it as a master.
-  for (const auto& [o, endpoint] : endpoints_) {
-    if (o != ordinal) {
-      redis_.setLinkUp(endpoint, false);
-    }
-  }
-  bootRedis(ordinal, podObject(ordinal));
-  for (const auto& [o, endpoint] : endpoints_) {
-    redis_.setLinkUp(endpoint, true);
-  }
+  // The container restarts, empty, behind the restart fence.
+  restartContainer(ordinal);
   ASSERT_EQ(redis_.node(at(ordinal)).offset(), 0);
   status = reconcileUntil(api::ClusterPhase::Healthy);
   const int now_primary = status.current_primary.back() - '0';

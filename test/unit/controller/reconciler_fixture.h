@@ -91,8 +91,8 @@ protected:
     }
   }
 
-  // The kubelet: every new pod gets a fresh IP, a running container and a Redis node; crashed
-  // pods stay down.
+  // The kubelet: every new pod gets a fresh IP, a running container and a Redis node; a crashed
+  // container is restarted once its backoff has passed.
   void runKubelet() {
     auto pods = client_.list(kube::resources::pods(), "apps", {});
     ASSERT_TRUE(pods.has_value());
@@ -100,8 +100,14 @@ protected:
       const std::string name = pod["metadata"]["name"];
       const int ordinal = name.back() - '0';
       if (pod.contains("status") && pod["status"].contains("podIP")) {
+        const auto due = restart_at_.find(ordinal);
+        if (due != restart_at_.end() && clock_.now() >= due->second) {
+          restart_at_.erase(due);
+          restartContainer(ordinal);
+        }
         continue;
       }
+      restart_at_.erase(ordinal); // a new pod
       endpoints_[ordinal] = redis::Endpoint{"127.10.0." + std::to_string(10 + next_ip_++), 6379};
       bootRedis(ordinal, pod);
       pod["status"] = {{"podIP", at(ordinal).host},
@@ -119,11 +125,40 @@ protected:
     return pod ? *pod : json::object();
   }
 
+  // The pod's Redis process dies; the kubelet restarts it (restartContainer) kCrashLoopDelay
+  // later, as CrashLoopBackOff would.
   void crashPod(int ordinal) {
+    restart_at_[ordinal] = clock_.now() + kCrashLoopDelay;
     redis_.setReachable(at(ordinal), false);
     json pod = podObject(ordinal);
     pod["status"]["containerStatuses"][0]["state"] = {{"waiting", {{"reason", "CrashLoopBackOff"}}}};
     pod["status"]["conditions"][0]["status"] = "False";
+    ASSERT_TRUE(client_.updateStatus(kube::resources::pods(), pod).has_value());
+  }
+
+  // The kubelet restarts a pod's container behind the restart fence (resources/pod.h): a new,
+  // empty Redis process at the pod's IP (no persistence here) that follows 127.0.0.1:0, whatever
+  // the pod's args say. The others' links are held while the fake node is replaced, so that
+  // nobody syncs from it during the instant the simulation has it as a master.
+  void restartContainer(int ordinal) {
+    restart_at_.erase(ordinal);
+    for (const auto& [o, endpoint] : endpoints_) {
+      if (o != ordinal) {
+        redis_.setLinkUp(endpoint, false);
+      }
+    }
+    redis_.addNode(at(ordinal), password());
+    redis_.setConfig(at(ordinal), "masterauth", password());
+    auto admin = redis_.admin(at(ordinal), {std::nullopt, password()});
+    ASSERT_TRUE(admin->replicaOf({"127.0.0.1", 0}).has_value());
+    for (const auto& [o, endpoint] : endpoints_) {
+      redis_.setLinkUp(endpoint, true);
+    }
+    json pod = podObject(ordinal);
+    auto& container = pod["status"]["containerStatuses"][0];
+    container["restartCount"] = container.value("restartCount", 0) + 1;
+    container["state"] = {{"running", json::object()}};
+    pod["status"]["conditions"][0]["status"] = "True";
     ASSERT_TRUE(client_.updateStatus(kube::resources::pods(), pod).has_value());
   }
 
@@ -180,6 +215,8 @@ protected:
   rdr::testing::StaticResolver resolver_;
   int next_ip_ = 0;
   std::map<int, redis::Endpoint> endpoints_; // the current pod of each ordinal
+  static constexpr std::chrono::seconds kCrashLoopDelay{3};
+  std::map<int, SystemTime> restart_at_; // crashed containers and when the kubelet restarts them
   rdr::testing::FakeKubeClient client_;
   rdr::testing::FakeRedisConnector redis_;
   ClockSleeper sleeper_;

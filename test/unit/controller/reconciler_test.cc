@@ -39,12 +39,16 @@ TEST_F(ReconcilerTest, FailsOverACrashedPrimaryToTheMostAdvancedReplica) {
   EXPECT_EQ(status.current_primary, "cache-2");
   EXPECT_EQ(redis_.node(at(2)).role(), redis::Role::Master);
   EXPECT_EQ(roleLabel(2), "primary");
-  EXPECT_EQ(roleLabel(0), "<no pod>") << "the crashed old primary is re-created as a replica";
+  EXPECT_EQ(roleLabel(0), "replica") << "the crashed old primary keeps its pod";
+  restartContainer(0); // the kubelet restarts it behind the restart fence
   status = reconcileUntil(api::ClusterPhase::Healthy);
   EXPECT_EQ(status.phase, api::ClusterPhase::Healthy);
   EXPECT_EQ(roleLabel(0), "replica");
   EXPECT_EQ(redis_.node(at(1)).info().master_host,
             "cache-2.cache-headless.apps.svc.cluster.local");
+  EXPECT_EQ(redis_.node(at(0)).info().master_host,
+            "cache-2.cache-headless.apps.svc.cluster.local");
+  EXPECT_EQ(masters(), 1);
 }
 
 TEST_F(ReconcilerTest, ARestartAfterTheChoiceWasRecordedConverges) {
