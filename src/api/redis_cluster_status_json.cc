@@ -54,6 +54,8 @@ Result<std::optional<ReplicationStatus>> parseReplication(const json& status,
                        detail::readInt(*object, "lastIOSecondsAgo", here));
   RDR_ASSIGN_OR_RETURN(replication.last_resync,
                        detail::readEnum(*object, "lastResync", here, parseSyncStatus));
+  RDR_ASSIGN_OR_RETURN(auto replid, detail::readString(*object, "replicationId", here));
+  replication.replication_id = replid.value_or("");
   replication.source = source.value_or("");
   replication.link_status = link.value_or(LinkStatus::Down);
   replication.offset = offset.value_or(0);
@@ -96,6 +98,9 @@ json toJson(const ReplicationStatus& replication) {
   }
   if (replication.last_resync) {
     out["lastResync"] = std::string(toString(*replication.last_resync));
+  }
+  if (!replication.replication_id.empty()) {
+    out["replicationId"] = replication.replication_id;
   }
   return out;
 }

@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "election.h"
+#include "rdr/controller/activeredisconnection_controller.h"
 #include "rdr/controller/rediscluster_controller.h"
 #include "rdr/redis/admin.h"
 #include "rdr/common/clock.h"
@@ -200,6 +201,11 @@ int runManager(const Options& options, std::string_view version) {
   cluster_options.allowed_source_networks = options.allowedSourceNetworks;
   manager.addController(controller::makeRedisClusterController(manager.client(), *connector,
                                                                manager.metrics(), cluster_options));
+  controller::ActiveRedisConnectionControllerOptions connection_options;
+  connection_options.watch_namespace = options.watchNamespace;
+  connection_options.event_instance = cluster_options.event_instance;
+  manager.addController(controller::makeActiveRedisConnectionController(
+      manager.client(), manager.metrics(), connection_options));
   const Status ran = manager.run();
   manager.stop();
   if (!ran) {

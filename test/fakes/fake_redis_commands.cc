@@ -130,6 +130,11 @@ Result<Reply> FakeRedisConnector::dispatch(NodeState& node,
     if (sub == "STATS") {
       return Reply::string(stats_text);
     }
+    if (sub == "CLUSTER") {
+      const auto enabled = node.config.find("cluster-enabled");
+      const bool on = enabled != node.config.end() && enabled->second == "yes";
+      return Reply::string(std::string("# Cluster\r\ncluster_enabled:") + (on ? "1" : "0") + "\r\n");
+    }
     return Reply::string(stats_text + "\r\n" + formatReplicationInfo(info));
   }
   if (name == "ROLE") {

@@ -125,6 +125,9 @@ struct ReplicationStatus {
   // How the leader's last (re)connection to the source synchronised: PartialSync (the source
   // continued the stream) or FullSync (a whole new copy), from the source's sync counters.
   std::optional<SyncStatus> last_resync;
+  // The replication ID `offset` belongs to: the leader's master_replid while it follows the
+  // source (the source's ID); empty when unknown.
+  std::string replication_id;
 
   bool operator==(const ReplicationStatus&) const = default;
 };

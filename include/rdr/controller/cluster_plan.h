@@ -42,6 +42,11 @@ struct SourceState {
   // Set in the round the leader's link to the source came up: how it synchronised.
   std::optional<api::SyncStatus> resync;
   std::string resync_evidence; // e.g. "the source's sync_partial_ok went from 3 to 4"
+  // The ActiveRedisConnection that drives the cluster; empty for spec.replicaMode.
+  std::string connection;
+  // The connection's spec.pause: the leader follows nobody (the restart fence's address),
+  // read-only, keeping its replication position; the source is not contacted.
+  bool paused = false;
 };
 
 struct ClusterObservation {

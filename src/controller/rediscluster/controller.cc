@@ -1,4 +1,4 @@
-// The RedisCluster controller as a Runnable: five informers feeding one work queue.
+// The RedisCluster controller as a Runnable: six informers feeding one work queue.
 #include <memory>
 #include <vector>
 
@@ -23,6 +23,7 @@ public:
         config_maps_(informer(client, kube::resources::configMaps(), std::string(api::kLabelCluster))),
         pvcs_(informer(client, kube::resources::persistentVolumeClaims(),
                        std::string(api::kLabelCluster))),
+        connections_(informer(client, kube::resources::activeRedisConnections(), "")),
         events_(client, runtime::EventRecorderOptions{"redis-dr-operator", options_.event_instance}, clock),
         resolver_(makeSystemResolver()),
         allowed_sources_(parseAllowedNetworks(options_.allowed_source_networks)),
@@ -30,13 +31,15 @@ public:
             client, clusters_->cache(),
             ClusterCaches{pods_->cache(), services_->cache(), config_maps_->cache(), pvcs_->cache()},
             connector, events_, metrics, clock, runtime::RealSleeper::instance(),
-            options_.cluster_domain, *resolver_, allowed_sources_.value_or(AllowedNetworks{})}),
+            options_.cluster_domain, *resolver_, allowed_sources_.value_or(AllowedNetworks{}),
+            &connections_->cache()}),
         controller_(runtime::ControllerOptions{"rediscluster", options_.workers}, reconciler_, clock) {
     // Status writes of our own do not wake us: the cluster requeues itself every probe interval.
     clusters_->addHandlers(runtime::onGenerationChange(controller_.enqueueObject()));
     for (auto* owned : {pods_.get(), services_.get(), config_maps_.get(), pvcs_.get()}) {
       owned->addHandlers(controller_.enqueueOwner("RedisCluster"));
     }
+    connections_->addHandlers(enqueueTarget());
   }
 
   ~RedisClusterController() override { stop(); }
@@ -76,7 +79,27 @@ private:
   }
 
   std::vector<runtime::Informer*> all() {
-    return {clusters_.get(), pods_.get(), services_.get(), config_maps_.get(), pvcs_.get()};
+    return {clusters_.get(), pods_.get(), services_.get(), config_maps_.get(), pvcs_.get(),
+            connections_.get()};
+  }
+
+  // An ActiveRedisConnection event wakes the RedisCluster its spec.instance names (both, when an
+  // update changed it): the cluster follows, pauses or detaches accordingly.
+  runtime::EventHandlers enqueueTarget() {
+    const auto target = [this](const nlohmann::json& connection) {
+      const auto& metadata = connection.value("metadata", nlohmann::json::object());
+      const std::string instance =
+          connection.value("spec", nlohmann::json::object()).value("instance", "");
+      if (!instance.empty()) {
+        controller_.enqueue({metadata.value("namespace", ""), instance});
+      }
+    };
+    return runtime::EventHandlers{
+        target, [target](const nlohmann::json& old_object, const nlohmann::json& new_object) {
+          target(old_object);
+          target(new_object);
+        },
+        target};
   }
 
   RedisClusterControllerOptions options_;
@@ -86,6 +109,7 @@ private:
   std::unique_ptr<runtime::Informer> services_;
   std::unique_ptr<runtime::Informer> config_maps_;
   std::unique_ptr<runtime::Informer> pvcs_;
+  std::unique_ptr<runtime::Informer> connections_;
   runtime::EventRecorder events_;
   std::unique_ptr<HostResolver> resolver_;
   Result<AllowedNetworks> allowed_sources_;

@@ -74,7 +74,8 @@ replication::NodeState toNodeState(const redis::ReplicationInfo& info) {
   return node;
 }
 
-Result<ObservedCluster> Observer::observe(const api::RedisCluster& cluster) {
+Result<ObservedCluster> Observer::observe(const api::RedisCluster& cluster,
+                                         const ConnectionLink* link) {
   ObservedCluster observed;
   ClusterObservation& observation = observed.observation;
   observation.cluster = cluster;
@@ -98,9 +99,14 @@ Result<ObservedCluster> Observer::observe(const api::RedisCluster& cluster) {
         (*config_map).value("data", json::object()).value(std::string(resources::kRedisConfKey), "");
   }
   RDR_RETURN_IF_ERROR(readAuth(cluster, observed));
-  RDR_RETURN_IF_ERROR(observeSource(cluster, observed));
-  probePods(cluster, observed);
-  detectResync(cluster, observed);
+  if (link) {
+    RDR_RETURN_IF_ERROR(observeConnection(cluster, *link, observed));
+  } else {
+    RDR_RETURN_IF_ERROR(observeSource(cluster, observed));
+  }
+  const api::RedisCluster& effective = observation.cluster;
+  probePods(effective, observed);
+  detectResync(effective, observed);
   return observed;
 }
 
@@ -140,6 +146,32 @@ void Observer::detectResync(const api::RedisCluster& cluster, ObservedCluster& o
   }
 }
 
+Status Observer::readSourceSecret(const api::RedisCluster& cluster, const std::string& secret_name,
+                                  const std::string& named_by, ObservedCluster& observed,
+                                  SourceState& source) {
+  if (secret_name.empty()) {
+    return okStatus();
+  }
+  auto secret = client_.get(kube::resources::secrets(), {cluster.metadata.namespace_, secret_name});
+  if (!secret && !secret.error().is(ErrorCode::NotFound)) {
+    return secret.error().wrap("reading the source's Secret " + secret_name);
+  }
+  const auto decoded =
+      secret ? base64Decode((*secret).value("data", json::object()).value("password", ""))
+             : Result<std::string>(Error(ErrorCode::NotFound, ""));
+  if (decoded && !decoded->empty()) {
+    observed.source_password = *decoded;
+    return okStatus();
+  }
+  source.secret_ready = false;
+  source.secret_problem =
+      secret ? "the Secret " + secret_name + " named by " + named_by +
+                   " has no non-empty key \"password\""
+             : "the Secret " + secret_name + " named by " + named_by +
+                   " does not exist in namespace " + cluster.metadata.namespace_;
+  return okStatus();
+}
+
 Status Observer::observeSource(const api::RedisCluster& cluster, ObservedCluster& observed) {
   const auto& mode = cluster.spec.replica_mode;
   if (!api::isReplicaModeEnabled(cluster.spec) || !mode || !mode->source) {
@@ -150,26 +182,8 @@ Status Observer::observeSource(const api::RedisCluster& cluster, ObservedCluster
   source.host = spec.host;
   source.port = spec.port;
   source.address = api::sourceAddress(cluster.spec);
-  if (!spec.auth_secret_name.empty()) {
-    auto secret =
-        client_.get(kube::resources::secrets(), {cluster.metadata.namespace_, spec.auth_secret_name});
-    if (!secret && !secret.error().is(ErrorCode::NotFound)) {
-      return secret.error().wrap("reading the source's Secret " + spec.auth_secret_name);
-    }
-    const auto decoded =
-        secret ? base64Decode((*secret).value("data", json::object()).value("password", ""))
-               : Result<std::string>(Error(ErrorCode::NotFound, ""));
-    if (decoded && !decoded->empty()) {
-      observed.source_password = *decoded;
-    } else {
-      source.secret_ready = false;
-      source.secret_problem =
-          secret ? "the Secret " + spec.auth_secret_name + " named by replicaMode.source." +
-                       "authSecretName has no non-empty key \"password\""
-                 : "the Secret " + spec.auth_secret_name + " named by replicaMode.source." +
-                       "authSecretName does not exist in namespace " + cluster.metadata.namespace_;
-    }
-  }
+  RDR_RETURN_IF_ERROR(readSourceSecret(cluster, spec.auth_secret_name,
+                                       "replicaMode.source.authSecretName", observed, source));
   if (api::isReplica(cluster)) { // a promoted cluster keeps the source only as history
     SourceObservation probed = probeSource(spec.host, spec.port, observed.source_password, resolver_,
                                            connector_, allowed_, spec.auth_secret_name);
@@ -178,6 +192,65 @@ Status Observer::observeSource(const api::RedisCluster& cluster, ObservedCluster
     source.problem = probed.problem;
     observed.source_stats = probed.stats;
   }
+  observed.observation.source = std::move(source);
+  return okStatus();
+}
+
+// The address a connection's cluster follows. Rules, in order:
+// 1. paused or detaching: no probe (the link is suspended, or about to be dropped); the first
+//    address, or the one in the last status, names the source;
+// 2. the first address, in spec order, that is allowed and answers as a master with the password;
+// 3. none does: the first address, with every address's problem in one sentence.
+Status Observer::observeConnection(const api::RedisCluster& cluster, const ConnectionLink& link,
+                                   ObservedCluster& observed) {
+  const api::ActiveRedisConnection& connection = link.connection;
+  const std::string named_by = "spec.secretName of ActiveRedisConnection " + connection.metadata.name;
+  SourceState source;
+  RDR_RETURN_IF_ERROR(
+      readSourceSecret(cluster, connection.spec.secret_name, named_by, observed, source));
+  api::HostPort chosen = link.addresses.front();
+  const bool detaching = connection.metadata.deletion_timestamp.has_value();
+  source.paused = connection.spec.pause && !detaching;
+  if (source.paused || detaching) { // rule 1
+    if (const auto& last = cluster.status.replication) {
+      for (const api::HostPort& address : link.addresses) {
+        chosen = api::formatHostPort(address.host, address.port) == last->source ? address : chosen;
+      }
+    }
+  } else {
+    std::string problems;
+    std::optional<SourceObservation> first;
+    bool found = false;
+    for (const api::HostPort& address : link.addresses) {
+      SourceObservation probed = probeSource(address.host, address.port, observed.source_password,
+                                             resolver_, connector_, allowed_,
+                                             connection.spec.secret_name);
+      if (probed.problem.empty() && probed.node) { // rule 2
+        chosen = address;
+        source.node = probed.node;
+        observed.source_stats = probed.stats;
+        found = true;
+        break;
+      }
+      problems += (problems.empty() ? "" : "; ") + probed.problem;
+      if (!first) {
+        first = std::move(probed);
+      }
+    }
+    if (!found && first) { // rule 3
+      source.allowed = first->allowed;
+      source.problem = link.addresses.size() == 1
+                           ? first->problem
+                           : "none of the " + std::to_string(link.addresses.size()) +
+                                 " addresses of ActiveRedisConnection " + connection.metadata.name +
+                                 " is a usable source: " + problems;
+    }
+  }
+  observed.observation.cluster = drivenCluster(cluster, connection, chosen);
+  source.host = chosen.host;
+  source.port = chosen.port;
+  source.address = api::formatHostPort(chosen.host, chosen.port);
+  source.connection = connection.metadata.name;
   observed.observation.source = std::move(source);
   return okStatus();
 }

@@ -8,6 +8,7 @@
 
 #include "rdr/common/clock.h"
 #include "rdr/controller/cluster_plan.h"
+#include "rdr/controller/connection_drive.h"
 #include "rdr/controller/source_probe.h"
 #include "rdr/replication/resync.h"
 #include "rdr/kube/client.h"
@@ -37,6 +38,12 @@ private:
   std::map<std::string, replication::ProbeRecord> records_; // "ns/cluster/pod"
 };
 
+// The ActiveRedisConnection that drives a cluster (decideDriver), with its parsed addresses.
+struct ConnectionLink {
+  api::ActiveRedisConnection connection;
+  std::vector<api::HostPort> addresses; // spec.addresses, in order; never empty
+};
+
 struct ObservedCluster {
   ClusterObservation observation;
   // The cluster's password when it could be read (or was just generated): AUTH and masterauth.
@@ -57,8 +64,10 @@ public:
         allowed_(std::move(allowed)) {}
 
   // Reads what exists and probes every pod with an IP in parallel. Probe failures are
-  // observations; only a failed API read is an error.
-  Result<ObservedCluster> observe(const api::RedisCluster& cluster);
+  // observations; only a failed API read is an error. With a driving connection the observed
+  // cluster is drivenCluster() towards the address chosen (chooseConnectionAddress rules).
+  Result<ObservedCluster> observe(const api::RedisCluster& cluster,
+                                  const ConnectionLink* link = nullptr);
 
   // Forgets what was remembered about a cluster (it was deleted).
   void forgetCluster(const std::string& cluster_key);
@@ -67,6 +76,13 @@ private:
   Status readAuth(const api::RedisCluster& cluster, ObservedCluster& observed);
   // Replica mode: the source's Secret, and (while the cluster follows it) the source itself.
   Status observeSource(const api::RedisCluster& cluster, ObservedCluster& observed);
+  // A connection's source: the address to follow among its addresses, or paused.
+  Status observeConnection(const api::RedisCluster& cluster, const ConnectionLink& link,
+                           ObservedCluster& observed);
+  // The source's Secret into observed.source_password, or why it cannot be used.
+  Status readSourceSecret(const api::RedisCluster& cluster, const std::string& secret_name,
+                          const std::string& named_by, ObservedCluster& observed,
+                          SourceState& source);
   std::optional<std::string> rememberedPassword(const api::RedisCluster& cluster);
   void remember(const api::RedisCluster& cluster, const std::string& password);
   // Sets observation.source->resync while a resync of the leader from the source (partial or

@@ -14,7 +14,8 @@ namespace {
 // 1. the spec breaks a validation rule (the CRD normally refuses it first);
 // 2. mode sentinel or cluster, which this version does not run yet (never half-work);
 // 3. replica mode towards a source that resolves outside --allowed-source-networks: a manifest
-//    must not point Redis at an arbitrary host.
+//    must not point Redis at an arbitrary host. (An ActiveRedisConnection's source outside them
+//    is a link problem the connection reports; its target cluster goes on being served.)
 std::optional<std::pair<std::string, std::string>> refusal(const ClusterObservation& observation) {
   const api::RedisCluster& cluster = observation.cluster;
   if (const auto errors = api::validate(cluster); !errors.empty()) { // rule 1
@@ -32,7 +33,7 @@ std::optional<std::pair<std::string, std::string>> refusal(const ClusterObservat
             "(nothing was created)");
   }
   if (api::isReplicaModeEnabled(cluster.spec) && observation.source &&
-      !observation.source->allowed) { // rule 3
+      observation.source->connection.empty() && !observation.source->allowed) { // rule 3
     return std::make_pair(std::string("SourceNotAllowed"),
                           observation.source->problem + " (nothing was created or changed)");
   }

@@ -324,14 +324,15 @@ private:
           return entry.first != decision_.primary_ordinal && !entry.second.pod.deleting;
         });
     // In replica mode the leader boots following the source, which holds the data: no wait, but
-    // never towards a source that is not allowed (or whose password cannot be read).
+    // never towards a source that is not allowed (or whose password cannot be read), nor while
+    // a connection's link is paused (it is created when the link resumes).
     const bool wait_for_failover = !following_ && decision_.established &&
                                    cluster_.spec.failover.enabled && !cluster_.spec.storage &&
                                    others_may_hold_data;
     for (int ordinal = 0; ordinal < cluster_.spec.instances; ++ordinal) {
       const bool leader = ordinal == decision_.primary_ordinal;
       if (observation_.pods.contains(ordinal) || (leader && wait_for_failover) ||
-          (leader && following_ && !sourceUsable(observation_))) {
+          (leader && following_ && (!sourceUsable(observation_) || observation_.source->paused))) {
         continue;
       }
       const resources::BootRole role =

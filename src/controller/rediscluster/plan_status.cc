@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "plan_internal.h"
+#include "rdr/controller/connection_drive.h"
 #include "rdr/api/derived.h"
 #include "rdr/api/names.h"
 #include "rdr/resources/boot_role.h"
@@ -213,7 +214,16 @@ void planStatus(const ClusterObservation& observation, const RoleDecision& roles
                                                   : source_problem) +
                           "; " + replication_message;
   }
-  const bool replication_ok = replicas.streaming == replicas.expected && source_problem.empty();
+  const bool paused = following && observation.source->paused;
+  if (paused) {
+    replication_message =
+        "the link to the source is paused by " + connectionSourceName(observation.source->connection) +
+        " (spec.pause): " + roles.primary + " follows nobody and keeps its replication position" +
+        (status.replication ? " at offset " + std::to_string(status.replication->offset) : "") +
+        "; its replicas wait for it";
+  }
+  const bool replication_ok =
+      !paused && replicas.streaming == replicas.expected && source_problem.empty();
 
   std::string ready_message = "the cluster is " + std::string(api::toString(phase));
   if (phase == ClusterPhase::Replicating) {
@@ -247,6 +257,7 @@ void planStatus(const ClusterObservation& observation, const RoleDecision& roles
   api::setCondition(status.conditions,
                     condition(cluster, kConditionReplicationHealthy, replication_ok,
                               replication_ok          ? "ReplicasStreaming"
+                              : paused                  ? "LinkPaused"
                               : !source_problem.empty() ? "SourceLinkDown"
                                                         : "ReplicasNotStreaming",
                               replication_message),

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "execute.h"
+#include "rdr/api/names.h"
 #include "rdr/api/redis_cluster.h"
 
 namespace rdr::controller {
@@ -54,7 +55,8 @@ Result<runtime::ReconcileResult> RedisClusterReconciler::reconcileCluster(const 
     return runtime::ReconcileResult{}; // garbage collection removes what it owns
   }
 
-  RDR_ASSIGN_OR_RETURN(ObservedCluster observed, observer_.observe(cluster));
+  RDR_ASSIGN_OR_RETURN(const std::optional<ConnectionLink> link, drivingConnection(cluster));
+  RDR_ASSIGN_OR_RETURN(ObservedCluster observed, observer_.observe(cluster, link ? &*link : nullptr));
   const ClusterPlan plan = planCluster(observed.observation);
 
   // Status first: the primary the plan chose is recorded before anything acts on it (invariant 2).
@@ -82,6 +84,9 @@ Result<runtime::ReconcileResult> RedisClusterReconciler::reconcileCluster(const 
     spdlog::warn("RedisCluster {}: {}; retrying in {} ms.", key.toString(),
                  executed.error().toString(), plan.requeue_after.count());
   }
+  if (link && link->connection.metadata.deletion_timestamp) {
+    RDR_RETURN_IF_ERROR(finishDetach(*link, observed, plan));
+  }
   // The next probe round starts one interval after this one started, not after it ended: a
   // frozen pod makes a round last its probe timeout, which would otherwise stretch failure
   // detection to failureThreshold x (interval + timeout).
@@ -89,6 +94,76 @@ Result<runtime::ReconcileResult> RedisClusterReconciler::reconcileCluster(const 
       std::chrono::steady_clock::now() - started);
   return runtime::ReconcileResult{
       std::max<std::chrono::milliseconds>(kMinRequeue, plan.requeue_after - elapsed)};
+}
+
+Result<std::optional<ConnectionLink>> RedisClusterReconciler::drivingConnection(
+    const api::RedisCluster& cluster) {
+  if (deps_.connections == nullptr) {
+    return std::optional<ConnectionLink>();
+  }
+  RDR_ASSIGN_OR_RETURN(const std::vector<json> objects,
+                       deps_.connections->list(cluster.metadata.namespace_, ""));
+  std::vector<api::ActiveRedisConnection> naming;
+  for (const json& object : objects) {
+    auto connection = api::parseActiveRedisConnection(object);
+    if (connection && connection->spec.instance == cluster.metadata.name) {
+      naming.push_back(std::move(connection).value());
+    }
+  }
+  const DriveDecision decision = decideDriver(cluster, naming);
+  for (const api::ActiveRedisConnection& connection : naming) {
+    if (decision.driver && connection.metadata.name == *decision.driver) {
+      RDR_ASSIGN_OR_RETURN(auto addresses, connectionAddresses(connection));
+      return std::optional<ConnectionLink>(ConnectionLink{connection, std::move(addresses)});
+    }
+  }
+  return std::optional<ConnectionLink>();
+}
+
+// The detach of a deleted connection is done when the leader answered as a master in this
+// round's observation, before this round's actions: the promotion ran in an earlier round and was
+// seen to hold. Then the finalizer goes (the API server deletes the connection), with an Event.
+Status RedisClusterReconciler::finishDetach(const ConnectionLink& link, const ObservedCluster& observed,
+                                            const ClusterPlan& plan) {
+  const auto& finalizers = link.connection.metadata.finalizers;
+  if (std::find(finalizers.begin(), finalizers.end(), kConnectionFinalizer) == finalizers.end()) {
+    return okStatus();
+  }
+  const ClusterObservation& observation = observed.observation;
+  const auto ordinal =
+      api::podOrdinal(observation.cluster.metadata.name, plan.status.current_primary);
+  const auto leader = ordinal ? observation.pods.find(*ordinal) : observation.pods.end();
+  if (leader == observation.pods.end() || !leader->second.node ||
+      leader->second.node->role != replication::NodeRole::Master) {
+    return okStatus(); // not yet: the promotion runs (or is retried) first
+  }
+  const kube::ObjectKey key{link.connection.metadata.namespace_, link.connection.metadata.name};
+  auto object = deps_.connections->get(key);
+  if (!object) {
+    return okStatus();
+  }
+  json updated = *object;
+  json kept = json::array();
+  for (const json& finalizer : updated["metadata"].value("finalizers", json::array())) {
+    if (finalizer != kConnectionFinalizer) {
+      kept.push_back(finalizer);
+    }
+  }
+  updated["metadata"]["finalizers"] = kept;
+  auto written = deps_.client.update(kube::resources::activeRedisConnections(), updated);
+  if (!written) {
+    if (written.error().is(ErrorCode::NotFound)) {
+      return okStatus();
+    }
+    return written.error().wrap("removing the finalizer of ActiveRedisConnection " + key.toString());
+  }
+  const std::string message = "RedisCluster " + observation.cluster.metadata.name +
+                              " is detached from " + observation.source->address + ": " +
+                              leader->second.pod.name +
+                              " ran REPLICAOF NO ONE and accepts writes as an independent primary.";
+  deps_.events.event(updated, runtime::EventType::Normal, "Detached", message);
+  spdlog::info("ActiveRedisConnection {}: {}", key.toString(), message);
+  return okStatus();
 }
 
 bool RedisClusterReconciler::shouldWriteStatus(const kube::ObjectKey& key,

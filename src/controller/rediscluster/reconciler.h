@@ -25,6 +25,8 @@ struct ReconcilerDependencies {
   std::string cluster_domain = "cluster.local";
   HostResolver& resolver;
   AllowedNetworks allowed_sources; // --allowed-source-networks
+  // ActiveRedisConnections (any namespace the controller watches); none: no connection drives.
+  const runtime::Cache* connections = nullptr;
 };
 
 class RedisClusterReconciler final : public runtime::Reconciler {
@@ -36,6 +38,11 @@ public:
 
 private:
   Result<runtime::ReconcileResult> reconcileCluster(const kube::ObjectKey& key);
+  // The ActiveRedisConnection that drives the cluster (decideDriver), if any.
+  Result<std::optional<ConnectionLink>> drivingConnection(const api::RedisCluster& cluster);
+  // After a detach: once the leader was seen as a master, the connection's finalizer goes.
+  Status finishDetach(const ConnectionLink& link, const ObservedCluster& observed,
+                      const ClusterPlan& plan);
   bool shouldWriteStatus(const kube::ObjectKey& key, const api::RedisClusterStatus& stored,
                          const api::RedisClusterStatus& planned);
   Status writeStatus(const nlohmann::json& object, const api::RedisClusterStatus& status);

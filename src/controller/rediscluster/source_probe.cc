@@ -359,6 +359,13 @@ SourceObservation probeSource(const std::string& host, int port,
                  observed.address, stats.error().message());
   }
 
+  // A Redis Cluster node holds one shard: following it would copy a fraction of the data.
+  if (auto sections = admin->command({"INFO", "cluster"});
+      sections && sections->text.find("cluster_enabled:1") != std::string::npos) {
+    observed.problem = source + " is a Redis Cluster node (cluster_enabled:1): sharded sources "
+                                "are not supported by this version of redis-dr-operator yet";
+    return observed;
+  }
   if (observed.node->role == replication::NodeRole::Replica) {
     observed.problem = source + " is itself a replica (of " +
                        api::formatHostPort(observed.node->master_host, observed.node->master_port) +

@@ -183,6 +183,55 @@ TEST(PlanReplicaMode, Transitions) {
   }
 }
 
+// An ActiveRedisConnection with spec.pause: the leader follows nobody (read-only, keeping its
+// replication ID and offset), without contacting the source; nothing is discarded.
+TEST(PlanReplicaMode, APausedConnectionParksTheLeaderAndSaysSo) {
+  ClusterObservation observation = replicatingCluster(5000, 4000);
+  observation.source->connection = "c6-dest-conn";
+  observation.source->paused = true;
+  observation.source->node.reset();
+  ClusterPlan plan = planCluster(observation);
+  EXPECT_EQ(describe(plan.actions), (Lines{"follow cache-0 127.0.0.1"}));
+
+  observation.pods[0].node = fencedNode(4000);
+  observation.pods[0].node->replid = "ssssssssssssssssssssssssssssssssssssssss";
+  observation.pods[1].node->master_link_up = false; // a replica cannot sync from a leader
+  observation.pods[2].node->master_link_up = false; // without its own link
+  plan = planCluster(observation);
+  EXPECT_TRUE(plan.actions.empty()) << describe(plan.actions).front();
+  const api::Condition* health = condition(plan, "ReplicationHealthy");
+  EXPECT_EQ(health->reason, "LinkPaused");
+  EXPECT_EQ(health->message,
+            "the link to the source is paused by ActiveRedisConnection c6-dest-conn (spec.pause): "
+            "cache-0 follows nobody and keeps its replication position at offset 4000; its "
+            "replicas wait for it");
+  ASSERT_TRUE(plan.status.replication.has_value());
+  EXPECT_EQ(plan.status.replication->link_status, api::LinkStatus::Down);
+  EXPECT_EQ(plan.status.replication->offset, 4000);
+  EXPECT_EQ(plan.status.replication->replication_id, "ssssssssssssssssssssssssssssssssssssssss");
+  EXPECT_EQ(plan.status.phase, api::ClusterPhase::Degraded);
+
+  observation.source->paused = false; // resume: back to the source, with its password
+  observation.source->node = masterNode(5000, 1);
+  EXPECT_EQ(describe(planCluster(observation).actions),
+            (Lines{"follow cache-0 127.0.11.5 (source)"}));
+}
+
+// An ActiveRedisConnection's source outside --allowed-source-networks is a link problem: the
+// target cluster is still served (not refused as a whole), and its leader is not pointed there.
+TEST(PlanReplicaMode, AConnectionSourceNotAllowedIsALinkProblemNotARefusal) {
+  ClusterObservation observation = replicatingCluster();
+  observation.source->connection = "c6-dest-conn";
+  observation.source->allowed = false;
+  observation.source->node.reset();
+  observation.source->problem = "the source 10.0.0.1:6379 resolves outside --allowed-source-networks";
+  observation.pods[0].node = masterNode(4000, 2);
+  const ClusterPlan plan = planCluster(observation);
+  EXPECT_FALSE(plan.spec_refused);
+  EXPECT_TRUE(plan.actions.empty()) << describe(plan.actions).front();
+  EXPECT_EQ(condition(plan, "ReplicationHealthy")->reason, "SourceLinkDown");
+}
+
 TEST(PlanReplicaMode, PromotedStatusSaysSoAndDropsTheLink) {
   ClusterObservation observation = replicatingCluster();
   observation.cluster.spec.replica_mode->promote = true;

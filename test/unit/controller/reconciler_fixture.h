@@ -55,7 +55,7 @@ protected:
                                                        clock_);
     reconciler_ = std::make_unique<RedisClusterReconciler>(ReconcilerDependencies{
         client_, clusters_, ClusterCaches{pods_, services_, config_maps_, pvcs_}, redis_, *events_,
-        nullptr, clock_, sleeper_, "cluster.local", resolver_, AllowedNetworks{}});
+        nullptr, clock_, sleeper_, "cluster.local", resolver_, AllowedNetworks{}, &connections_});
   }
 
   // What the informers would hold.
@@ -70,6 +70,7 @@ protected:
     fill(services_, kube::resources::services());
     fill(config_maps_, kube::resources::configMaps());
     fill(pvcs_, kube::resources::persistentVolumeClaims());
+    fill(connections_, kube::resources::activeRedisConnections());
   }
 
   std::string password() {
@@ -220,7 +221,7 @@ protected:
   rdr::testing::FakeKubeClient client_;
   rdr::testing::FakeRedisConnector redis_;
   ClockSleeper sleeper_;
-  runtime::Cache clusters_, pods_, services_, config_maps_, pvcs_;
+  runtime::Cache clusters_, pods_, services_, config_maps_, pvcs_, connections_;
   std::unique_ptr<runtime::EventRecorder> events_;
   std::unique_ptr<RedisClusterReconciler> reconciler_;
 };

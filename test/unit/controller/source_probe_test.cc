@@ -78,6 +78,7 @@ TEST_F(SourceProbeTest, ReadsAHealthySourceThroughItsName) {
   EXPECT_EQ(connector_.commands(), (std::vector<std::string>{
                                        "127.0.11.5:6379 INFO replication",
                                        "127.0.11.5:6379 INFO stats",
+                                       "127.0.11.5:6379 INFO cluster",
                                    }));
 }
 
@@ -174,6 +175,16 @@ TEST_F(SourceProbeTest, ASourceThatIsItselfAReplica) {
   EXPECT_EQ(observed.node->role, replication::NodeRole::Replica);
   EXPECT_EQ(observed.problem, "the source 127.0.11.5:6379 is itself a replica (of 10.0.0.9:6379); "
                               "point replicaMode.source at its primary");
+}
+
+// A Redis Cluster node holds one shard of the data: following it is refused, clearly.
+TEST_F(SourceProbeTest, AShardedSourceIsNotSupportedYet) {
+  connector_.setConfig(source_, "cluster-enabled", "yes");
+  const auto observed = probe("127.0.11.5", "s3cret");
+  EXPECT_TRUE(observed.reachable);
+  EXPECT_EQ(observed.problem, "the source 127.0.11.5:6379 is a Redis Cluster node "
+                              "(cluster_enabled:1): sharded sources are not supported by this "
+                              "version of redis-dr-operator yet");
 }
 
 TEST_F(SourceProbeTest, AnOtherErrorReplyIsReportedWithRedisText) {
