@@ -44,6 +44,12 @@ inline constexpr std::string_view kReasonReplicaModePromoted = "Promoted";
 inline constexpr std::string_view kReasonReplicaModeDisabled = "Disabled";
 // Reason used on Ready=False when the spec cannot be acted on.
 inline constexpr std::string_view kReasonInvalidSpec = "InvalidSpec";
+// Ready=False: spec.mode is one this version does not run yet (sentinel, cluster).
+inline constexpr std::string_view kReasonUnsupportedMode = "UnsupportedMode";
+// ReplicationHealthy=False: the leader does not stream from the source, and why.
+inline constexpr std::string_view kReasonSourceLinkDown = "SourceLinkDown";
+// ReplicationHealthy=False: an ActiveRedisConnection's spec.pause parked the leader on purpose.
+inline constexpr std::string_view kReasonLinkPaused = "LinkPaused";
 
 // The password key of every auth Secret (authSecret, source.authSecretName, secretName).
 inline constexpr std::string_view kSecretPasswordKey = "password";

@@ -2,6 +2,7 @@
 #include "plan.h"
 
 #include <algorithm>
+#include <regex>
 
 #include "rdr/api/condition.h"
 #include "rdr/api/validation.h"
@@ -14,11 +15,16 @@ namespace {
 using api::ConnectionState;
 using api::ShardLinkStatus;
 
-// The reasons of the target's ReplicationHealthy condition this controller reads.
-constexpr std::string_view kReasonSourceLinkDown = "SourceLinkDown";
-constexpr std::string_view kReasonLinkPaused = "LinkPaused";
-// The reason of the target's Ready condition when its spec.mode is not served (cluster, sentinel).
-constexpr std::string_view kReasonUnsupportedMode = "UnsupportedMode";
+using api::kReasonLinkPaused;
+using api::kReasonSourceLinkDown;
+using api::kReasonUnsupportedMode;
+
+// The source's sentence of the target's ReplicationHealthy message, without the replicas' part
+// the RedisCluster controller appends ("...; 2 of 2 replicas stream from c6-dest-0").
+std::string sourceProblem(const std::string& message) {
+  static const std::regex kReplicasPart("; (\\d+ of \\d+ replicas stream from .*|no replicas are configured)$");
+  return std::regex_replace(message, kReplicasPart, "");
+}
 
 bool holdsFinalizer(const api::ActiveRedisConnection& connection) {
   const auto& finalizers = connection.metadata.finalizers;
@@ -162,7 +168,7 @@ void linkState(const api::ActiveRedisConnection& connection, const api::RedisClu
     set(status, ConnectionState::Healthy, "");
   } else if (reason == kReasonSourceLinkDown) { // 9
     set(status, ConnectionState::Failed,
-        "shard 0 status is Disconnected (" + health->message + ")");
+        "shard 0 status is Disconnected (" + sourceProblem(health->message) + ")");
   } else { // 10
     set(status, ConnectionState::Connecting,
         "shard 0 status is Disconnected: " + downDetail(connection, link));

@@ -6,6 +6,7 @@
 #include "rdr/api/derived.h"
 #include "rdr/api/names.h"
 #include "rdr/api/validation.h"
+#include "rdr/api/well_known.h"
 
 namespace rdr::controller {
 namespace {
@@ -23,11 +24,11 @@ std::optional<std::pair<std::string, std::string>> refusal(const ClusterObservat
     for (std::size_t i = 0; i < errors.size(); ++i) {
       message += (i ? "; " : "") + errors[i].path + ": " + errors[i].message;
     }
-    return std::make_pair(std::string("InvalidSpec"), message);
+    return std::make_pair(std::string(api::kReasonInvalidSpec), message);
   }
   if (cluster.spec.mode != api::ClusterMode::Standalone) { // rule 2
     return std::make_pair(
-        std::string("UnsupportedMode"),
+        std::string(api::kReasonUnsupportedMode),
         "mode " + std::string(api::toString(cluster.spec.mode)) +
             " is not supported by this version of redis-dr-operator yet; use mode standalone "
             "(nothing was created)");

@@ -7,6 +7,7 @@
 #include "rdr/controller/connection_drive.h"
 #include "rdr/api/derived.h"
 #include "rdr/api/names.h"
+#include "rdr/api/well_known.h"
 #include "rdr/resources/boot_role.h"
 
 namespace rdr::controller::detail {
@@ -256,10 +257,10 @@ void planStatus(const ClusterObservation& observation, const RoleDecision& roles
                     now);
   api::setCondition(status.conditions,
                     condition(cluster, kConditionReplicationHealthy, replication_ok,
-                              replication_ok          ? "ReplicasStreaming"
-                              : paused                  ? "LinkPaused"
-                              : !source_problem.empty() ? "SourceLinkDown"
-                                                        : "ReplicasNotStreaming",
+                              std::string(replication_ok            ? "ReplicasStreaming"
+                                          : paused                  ? api::kReasonLinkPaused
+                                          : !source_problem.empty() ? api::kReasonSourceLinkDown
+                                                                    : "ReplicasNotStreaming"),
                               replication_message),
                     now);
   api::setCondition(status.conditions, api::replicaModeCondition(cluster), now);

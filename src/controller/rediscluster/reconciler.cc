@@ -67,6 +67,12 @@ Result<runtime::ReconcileResult> RedisClusterReconciler::reconcileCluster(const 
   }
   exportMetrics(cluster, plan.status);
   if (plan.spec_refused) {
+    if (link && link->connection.metadata.deletion_timestamp) { // never served: nothing to detach
+      RDR_RETURN_IF_ERROR(dropFinalizer(
+          *link, "RedisCluster " + cluster.metadata.name +
+                     " is not served (its spec is refused), so it never followed the source: "
+                     "there is nothing to detach."));
+    }
     spdlog::warn("RedisCluster {} is not served: {}.", key.toString(),
                  plan.status.conditions.empty() ? "" : plan.status.conditions.front().message);
     return runtime::ReconcileResult{}; // back when the spec changes
@@ -125,10 +131,6 @@ Result<std::optional<ConnectionLink>> RedisClusterReconciler::drivingConnection(
 // seen to hold. Then the finalizer goes (the API server deletes the connection), with an Event.
 Status RedisClusterReconciler::finishDetach(const ConnectionLink& link, const ObservedCluster& observed,
                                             const ClusterPlan& plan) {
-  const auto& finalizers = link.connection.metadata.finalizers;
-  if (std::find(finalizers.begin(), finalizers.end(), kConnectionFinalizer) == finalizers.end()) {
-    return okStatus();
-  }
   const ClusterObservation& observation = observed.observation;
   const auto ordinal =
       api::podOrdinal(observation.cluster.metadata.name, plan.status.current_primary);
@@ -136,6 +138,18 @@ Status RedisClusterReconciler::finishDetach(const ConnectionLink& link, const Ob
   if (leader == observation.pods.end() || !leader->second.node ||
       leader->second.node->role != replication::NodeRole::Master) {
     return okStatus(); // not yet: the promotion runs (or is retried) first
+  }
+  return dropFinalizer(link, "RedisCluster " + observation.cluster.metadata.name +
+                                " is detached from " + observation.source->address + ": " +
+                                leader->second.pod.name +
+                                " ran REPLICAOF NO ONE and accepts writes as an independent "
+                                "primary.");
+}
+
+Status RedisClusterReconciler::dropFinalizer(const ConnectionLink& link, const std::string& message) {
+  const auto& finalizers = link.connection.metadata.finalizers;
+  if (std::find(finalizers.begin(), finalizers.end(), kConnectionFinalizer) == finalizers.end()) {
+    return okStatus();
   }
   const kube::ObjectKey key{link.connection.metadata.namespace_, link.connection.metadata.name};
   auto object = deps_.connections->get(key);
@@ -157,10 +171,6 @@ Status RedisClusterReconciler::finishDetach(const ConnectionLink& link, const Ob
     }
     return written.error().wrap("removing the finalizer of ActiveRedisConnection " + key.toString());
   }
-  const std::string message = "RedisCluster " + observation.cluster.metadata.name +
-                              " is detached from " + observation.source->address + ": " +
-                              leader->second.pod.name +
-                              " ran REPLICAOF NO ONE and accepts writes as an independent primary.";
   deps_.events.event(updated, runtime::EventType::Normal, "Detached", message);
   spdlog::info("ActiveRedisConnection {}: {}", key.toString(), message);
   return okStatus();

@@ -173,7 +173,9 @@ std::vector<StatusCase> statusCases() {
   cases.push_back({"Healthy", inputs(connection(), following()), ConnectionState::Healthy, ""});
   { // 9
     auto cluster = following("c6-dest-conn", false);
-    setHealth(cluster, "SourceLinkDown", "the source 192.168.1.12:30011 refuses the password");
+    setHealth(cluster, "SourceLinkDown",
+              "the source 192.168.1.12:30011 refuses the password; 2 of 2 replicas stream from "
+              "c6-dest-0"); // the replicas' part of the target's message is left out
     cases.push_back({"SourceLinkDown", inputs(connection(), cluster), ConnectionState::Failed,
                      "shard 0 status is Disconnected (the source 192.168.1.12:30011 refuses the "
                      "password)"});

@@ -107,6 +107,20 @@ TEST_F(ReconcilerConnectionTest, FollowsPausesResumesAndDetaches) {
   EXPECT_TRUE(redis_.write(at(0), 10).has_value()) << "an independent primary";
 }
 
+// A target whose spec is refused (here mode cluster) never followed the source: deleting the
+// connection has nothing to detach and must not hang on its finalizer.
+TEST_F(ReconcilerConnectionTest, ARefusedTargetLetsItsConnectionGo) {
+  auto object = client_.get(kube::resources::redisClusters(), kKey);
+  (*object)["spec"]["mode"] = "cluster";
+  ASSERT_TRUE(client_.update(kube::resources::redisClusters(), *object).has_value());
+  ASSERT_EQ(reconcileOnce().phase, api::ClusterPhase::Failed);
+  ASSERT_TRUE(
+      client_.remove(kube::resources::activeRedisConnections(), {"apps", "cache-conn"}).has_value());
+  reconcileOnce();
+  EXPECT_FALSE(client_.get(kube::resources::activeRedisConnections(), {"apps", "cache-conn"}));
+  EXPECT_EQ(redis_.node(at(0)).role(), redis::Role::Master) << "nothing was touched";
+}
+
 TEST_F(ReconcilerConnectionTest, TheClustersOwnReplicaModeWinsOverAConnection) {
   auto object = client_.get(kube::resources::redisClusters(), kKey);
   (*object)["spec"]["replicaMode"] = {{"enabled", true},
