@@ -3,6 +3,8 @@
 
 #include <exception>
 
+#include <thread>
+
 #include <spdlog/spdlog.h>
 
 namespace rdr::runtime {
@@ -119,6 +121,17 @@ void Controller::stop() {
 }
 
 void Controller::work() {
+  if (options_.caches_synced && !options_.caches_synced()) {
+    spdlog::info("The controller {} waits for its caches to sync before reconciling.",
+                 options_.name);
+    while (!options_.caches_synced()) {
+      if (queue_.isShuttingDown()) {
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    spdlog::info("The controller {}: caches synced.", options_.name);
+  }
   while (auto key = queue_.get()) {
     processOne(*key);
     queue_.done(*key);

@@ -23,6 +23,10 @@ inline constexpr std::string_view kConnectionFinalizer = "redis.middleware.alaud
 // The source's name in the target's messages: "ActiveRedisConnection <name>".
 std::string connectionSourceName(std::string_view connection_name);
 
+// True when a ReplicaMode message names `connection_name` as its source
+// ("ActiveRedisConnection <name>" followed by a space, ')' or the end, so "conn" is not "conn-2").
+bool namesConnection(const std::string& message, const std::string& connection_name);
+
 // The addresses of spec.addresses, in order; Invalid naming the first malformed one
 // ("spec.addresses[1]: must be host:port ..."), or when there is none.
 Result<std::vector<api::HostPort>> connectionAddresses(const api::ActiveRedisConnection& connection);
@@ -45,6 +49,13 @@ struct DriveDecision {
 //    detaching the cluster.
 DriveDecision decideDriver(const api::RedisCluster& cluster,
                            const std::vector<api::ActiveRedisConnection>& connections);
+
+// The address a cluster keeps following when `connection`, which drove it (its last ReplicaMode
+// condition, reason Enabled, names it, and status.replication.source says where), is refused only
+// because its spec became invalid: an edit mistake must never promote a DR copy or flip its role.
+// Nothing in every other case (not being deleted is required: a delete detaches).
+std::optional<api::HostPort> keptAddress(const api::RedisCluster& cluster,
+                                         const api::ActiveRedisConnection& connection);
 
 // The cluster as the replica-mode machinery sees it while `connection` drives it through
 // `address`: spec.replicaMode = {enabled, promote: the connection is being deleted (a detach

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,6 +56,10 @@ EventHandlers onGenerationChange(EventHandlers handlers);
 struct ControllerOptions {
   std::string name = "controller";
   int workers = 1;
+  // controller-runtime's WaitForCacheSync: workers reconcile nothing until this returns true
+  // (every informer the reconciler reads has listed once). A reconcile against a cold cache
+  // would take a missing object for a deleted one. Empty: no wait (tests driving the queue).
+  std::function<bool()> caches_synced;
 };
 
 class Controller {

@@ -31,7 +31,11 @@ public:
                 clock),
         reconciler_(ConnectionReconcilerDependencies{client, connections_->cache(),
                                                      clusters_->cache(), events_, metrics}),
-        controller_(runtime::ControllerOptions{"activeredisconnection", options_.workers},
+        controller_(runtime::ControllerOptions{"activeredisconnection", options_.workers,
+                                               [this] {
+                                                 return connections_->hasSynced() &&
+                                                        clusters_->hasSynced();
+                                               }},
                     reconciler_, clock) {
     // A connection's change can change who drives its target (decideDriver), so it wakes every
     // connection naming the same RedisCluster. Our own status writes do not wake us.

@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <tuple>
 
+#include "rdr/api/condition.h"
 #include "rdr/api/validation.h"
+#include "rdr/api/well_known.h"
 
 namespace rdr::controller {
 
@@ -26,6 +28,18 @@ Result<std::vector<api::HostPort>> connectionAddresses(const api::ActiveRedisCon
     out.push_back(std::move(parsed).value());
   }
   return out;
+}
+
+bool namesConnection(const std::string& message, const std::string& connection_name) {
+  const std::string needle = connectionSourceName(connection_name);
+  for (std::size_t at = message.find(needle); at != std::string::npos;
+       at = message.find(needle, at + 1)) {
+    const std::size_t end = at + needle.size();
+    if (end == message.size() || message[end] == ' ' || message[end] == ')') {
+      return true;
+    }
+  }
+  return false;
 }
 
 namespace {
@@ -82,6 +96,23 @@ DriveDecision decideDriver(const api::RedisCluster& cluster,
     }
   }
   return decision;
+}
+
+std::optional<api::HostPort> keptAddress(const api::RedisCluster& cluster,
+                                         const api::ActiveRedisConnection& connection) {
+  if (connection.metadata.deletion_timestamp || api::validate(connection).empty() ||
+      (cluster.spec.replica_mode && cluster.spec.replica_mode->enabled) ||
+      !cluster.status.replication) {
+    return std::nullopt;
+  }
+  const api::Condition* mode =
+      api::findCondition(cluster.status.conditions, api::kConditionReplicaMode);
+  if (!mode || mode->reason != api::kReasonReplicaModeEnabled ||
+      !namesConnection(mode->message, connection.metadata.name)) {
+    return std::nullopt;
+  }
+  auto address = api::parseHostPort(cluster.status.replication->source);
+  return address ? std::optional<api::HostPort>(*address) : std::nullopt;
 }
 
 api::RedisCluster drivenCluster(const api::RedisCluster& cluster,

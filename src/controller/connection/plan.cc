@@ -177,18 +177,6 @@ void linkState(const api::ActiveRedisConnection& connection, const api::RedisClu
 
 } // namespace
 
-bool namesConnection(const std::string& message, const std::string& connection_name) {
-  const std::string needle = connectionSourceName(connection_name);
-  for (std::size_t at = message.find(needle); at != std::string::npos;
-       at = message.find(needle, at + 1)) {
-    const std::size_t end = at + needle.size();
-    if (end == message.size() || message[end] == ' ' || message[end] == ')') {
-      return true;
-    }
-  }
-  return false;
-}
-
 // The finalizer (first match wins):
 // a. a connection not being deleted gets kConnectionFinalizer when it lacks it;
 // b. a connection being deleted loses it here only when there is nothing to detach: its target

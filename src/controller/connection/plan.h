@@ -53,8 +53,4 @@ ConnectionPlan planConnection(const ConnectionInputs& inputs);
 std::optional<ConnectionEvent> transitionEvent(const api::ActiveRedisConnectionStatus& before,
                                                const api::ActiveRedisConnectionStatus& after);
 
-// True when the target's ReplicaMode message names `connection_name` as its source
-// ("ActiveRedisConnection <name>" followed by a space, ')' or the end, so "conn" is not "conn-2").
-bool namesConnection(const std::string& message, const std::string& connection_name);
-
 } // namespace rdr::controller

@@ -33,7 +33,16 @@ public:
             connector, events_, metrics, clock, runtime::RealSleeper::instance(),
             options_.cluster_domain, *resolver_, allowed_sources_.value_or(AllowedNetworks{}),
             &connections_->cache()}),
-        controller_(runtime::ControllerOptions{"rediscluster", options_.workers}, reconciler_, clock) {
+        controller_(runtime::ControllerOptions{"rediscluster", options_.workers,
+                                               [this] {
+                                                 for (auto* informer : all()) {
+                                                   if (!informer->hasSynced()) {
+                                                     return false;
+                                                   }
+                                                 }
+                                                 return true;
+                                               }},
+                    reconciler_, clock) {
     // Status writes of our own do not wake us: the cluster requeues itself every probe interval.
     clusters_->addHandlers(runtime::onGenerationChange(controller_.enqueueObject()));
     for (auto* owned : {pods_.get(), services_.get(), config_maps_.get(), pvcs_.get()}) {

@@ -114,7 +114,7 @@ Result<ObservedCluster> Observer::observe(const api::RedisCluster& cluster,
 // replication::trackResync (rules there), the tracker lives here between rounds.
 void Observer::detectResync(const api::RedisCluster& cluster, ObservedCluster& observed) {
   ClusterObservation& observation = observed.observation;
-  if (!observation.source || !observed.source_stats || !api::isReplica(cluster)) {
+  if (!observation.source || !api::isReplica(cluster)) {
     return;
   }
   const int leader = api::podOrdinal(cluster.metadata.name, cluster.status.current_primary).value_or(0);
@@ -123,6 +123,17 @@ void Observer::detectResync(const api::RedisCluster& cluster, ObservedCluster& o
                        pod->second.node->role == replication::NodeRole::Replica &&
                        pod->second.node->master_host == observation.source->host &&
                        pod->second.node->master_link_up;
+  if (!observed.source_stats) {
+    // No counters this round (the source was not probed: paused, or unreachable): a link seen
+    // down is still remembered, so that its coming back up is a transition the next round with
+    // counters compares against the counters from before the outage (rule 3 of trackResync).
+    std::lock_guard lock(mutex_);
+    const auto entry = source_sync_.find(cluster.metadata.namespace_ + "/" + cluster.metadata.name);
+    if (entry != source_sync_.end() && !link_up) {
+      entry->second.link_up = false;
+    }
+    return;
+  }
   const replication::SyncCounters now{observed.source_stats->sync_full,
                                       observed.source_stats->sync_partial_ok};
   std::optional<replication::ResyncKind> stored;

@@ -263,7 +263,16 @@ void planStatus(const ClusterObservation& observation, const RoleDecision& roles
                                                                     : "ReplicasNotStreaming"),
                               replication_message),
                     now);
-  api::setCondition(status.conditions, api::replicaModeCondition(cluster), now);
+  // A cluster promoted from a source (replica mode, or a detached ActiveRedisConnection) whose
+  // replica mode is then disabled or gone keeps its Promoted condition as history: it was
+  // promoted, not "never enabled".
+  api::Condition replica_mode = api::replicaModeCondition(cluster);
+  const api::Condition* last = api::findCondition(cluster.status.conditions, api::kConditionReplicaMode);
+  if (replica_mode.reason == api::kReasonReplicaModeDisabled && last &&
+      last->reason == api::kReasonReplicaModePromoted) {
+    replica_mode = *last;
+  }
+  api::setCondition(status.conditions, replica_mode, now);
 }
 
 } // namespace rdr::controller::detail

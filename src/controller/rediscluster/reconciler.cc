@@ -116,11 +116,20 @@ Result<std::optional<ConnectionLink>> RedisClusterReconciler::drivingConnection(
       naming.push_back(std::move(connection).value());
     }
   }
-  const DriveDecision decision = decideDriver(cluster, naming);
+  DriveDecision decision = decideDriver(cluster, naming);
   for (const api::ActiveRedisConnection& connection : naming) {
     if (decision.driver && connection.metadata.name == *decision.driver) {
       RDR_ASSIGN_OR_RETURN(auto addresses, connectionAddresses(connection));
       return std::optional<ConnectionLink>(ConnectionLink{connection, std::move(addresses)});
+    }
+  }
+  for (const api::ActiveRedisConnection& connection : naming) {
+    if (const auto kept = keptAddress(cluster, connection); kept && !decision.driver) {
+      spdlog::warn("RedisCluster {}/{} keeps following {}: ActiveRedisConnection {} is refused ({}).",
+                   cluster.metadata.namespace_, cluster.metadata.name,
+                   cluster.status.replication->source, connection.metadata.name,
+                   decision.refused[connection.metadata.name]);
+      return std::optional<ConnectionLink>(ConnectionLink{connection, {*kept}});
     }
   }
   return std::optional<ConnectionLink>();

@@ -95,7 +95,7 @@ TEST_F(ClientEmulatorTest, ControllerReconcilesEveryChangeOnceAndRetriesAConflic
   runtime::Informer informer(*client_, kClusters, informerOptions(), clock_,
                              runtime::RealSleeper::instance());
   ObservedGenerationReconciler reconciler(informer, *client_, *other);
-  runtime::Controller controller({"redisclusters", 1}, reconciler, clock_);
+  runtime::Controller controller({"redisclusters", 1, {}}, reconciler, clock_);
   // Stop the workers before the informer (and both before the reconciler goes).
   struct Stopper {
     runtime::Controller& controller;

@@ -87,6 +87,8 @@ TEST_F(ReconcilerConnectionTest, FollowsPausesResumesAndDetaches) {
   status = reconcileUntil(api::ClusterPhase::Replicating);
   EXPECT_EQ(redis_.node(kSource).stats().sync_partial_ok, before.sync_partial_ok + 1);
   EXPECT_EQ(redis_.node(kSource).stats().sync_full, before.sync_full);
+  ASSERT_TRUE(status.replication.has_value());
+  EXPECT_EQ(status.replication->last_resync, api::SyncStatus::PartialSync);
 
   // Detach: deleting the connection promotes the leader; the finalizer goes after.
   ASSERT_TRUE(
@@ -102,9 +104,24 @@ TEST_F(ReconcilerConnectionTest, FollowsPausesResumesAndDetaches) {
   EXPECT_FALSE(client_.get(kube::resources::activeRedisConnections(), {"apps", "cache-conn"}))
       << "the finalizer was removed once the leader was seen as a master";
   status = reconcileUntil(api::ClusterPhase::Healthy);
-  EXPECT_EQ(condition(status, "ReplicaMode")->reason, "Disabled");
+  EXPECT_EQ(condition(status, "ReplicaMode")->reason, "Promoted") << "kept as history";
   EXPECT_EQ(masters(), 1);
   EXPECT_TRUE(redis_.write(at(0), 10).has_value()) << "an independent primary";
+}
+
+// An edit that makes the driving connection's spec invalid never promotes its DR target: the
+// cluster keeps following the address it used (the connection reports the invalid spec).
+TEST_F(ReconcilerConnectionTest, AnInvalidEditKeepsTheClusterFollowing) {
+  reconcileUntil(api::ClusterPhase::Replicating);
+  auto object = client_.get(kube::resources::activeRedisConnections(), {"apps", "cache-conn"});
+  (*object)["spec"]["addresses"] = {"127.0.11.5:70000"};
+  ASSERT_TRUE(client_.update(kube::resources::activeRedisConnections(), *object).has_value());
+  for (int i = 0; i < 3; ++i) {
+    const api::RedisClusterStatus status = reconcileOnce();
+    EXPECT_EQ(status.phase, api::ClusterPhase::Replicating);
+  }
+  EXPECT_EQ(redis_.node(at(0)).role(), redis::Role::Replica) << "never promoted";
+  EXPECT_EQ(redis_.node(at(0)).info().master_host, "127.0.11.5");
 }
 
 // A target whose spec is refused (here mode cluster) never followed the source: deleting the

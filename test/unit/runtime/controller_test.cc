@@ -80,7 +80,7 @@ protected:
 
   testing::SharedManualClock clock_;
   ScriptedReconciler reconciler_;
-  Controller controller_{ControllerOptions{"test", 1}, reconciler_, clock_};
+  Controller controller_{ControllerOptions{"test", 1, {}}, reconciler_, clock_};
 };
 
 TEST_F(ControllerTest, ConflictRequeuesAtOnceThroughTheRateLimiter) {
@@ -235,7 +235,7 @@ TEST_F(ControllerTest, StopWaitsForTheInFlightReconcile) {
 }
 
 TEST_F(ControllerTest, WorkersReconcileEveryEnqueuedKey) {
-  Controller controller(ControllerOptions{"multi", 3}, reconciler_, clock_);
+  Controller controller(ControllerOptions{"multi", 3, {}}, reconciler_, clock_);
   controller.start();
   for (int i = 0; i < 20; ++i) {
     controller.enqueue({"ns", "obj-" + std::to_string(i)});
@@ -243,6 +243,25 @@ TEST_F(ControllerTest, WorkersReconcileEveryEnqueuedKey) {
   EXPECT_TRUE(testing::waitUntil([&] { return reconciler_.calls.load() == 20; }));
   controller.stop();
   EXPECT_EQ(reconciler_.calls.load(), 20);
+}
+
+// WaitForCacheSync: nothing is reconciled before the caches have synced (a cold cache would take
+// a missing object for a deleted one), and a stop while waiting returns at once.
+TEST_F(ControllerTest, WorkersWaitForTheCachesToSync) {
+  std::atomic<bool> synced{false};
+  Controller controller(ControllerOptions{"gated", 2, [&] { return synced.load(); }}, reconciler_,
+                        clock_);
+  controller.start();
+  controller.enqueue({"ns", "early"});
+  std::this_thread::sleep_for(milliseconds(100));
+  EXPECT_EQ(reconciler_.calls.load(), 0) << "reconciled against a cold cache";
+  synced = true;
+  EXPECT_TRUE(testing::waitUntil([&] { return reconciler_.calls.load() == 1; }));
+  controller.stop();
+
+  Controller never(ControllerOptions{"never", 1, [] { return false; }}, reconciler_, clock_);
+  never.start();
+  never.stop(); // returns although the caches never synced
 }
 
 } // namespace
