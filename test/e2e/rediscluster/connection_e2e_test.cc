@@ -474,6 +474,22 @@ TEST_F(ConnectionE2eTest, BadInputsAreReportedAndNeverActedOn) {
       "shard 0 status is Disconnected (...not reachable...)", 30s);
   expectStillFollowing("an unreachable address");
 
+  // A Redis Cluster node as the source holds one shard of the data: not supported yet, and said.
+  apply("apiVersion: v1\nkind: Pod\nmetadata:\n  name: sharded\n  namespace: default\nspec:\n"
+        "  containers:\n  - name: redis\n    command: [redis-server, --port, \"6379\", "
+        "--cluster-enabled, \"yes\", --save, \"\", --requirepass, " + kSourcePassword +
+        "]\n    ports:\n    - name: redis\n      containerPort: 6379\n");
+  ASSERT_TRUE(eventually([&] { return jsonpath("pod sharded", "{.status.phase}") == "Running"; }, 30s));
+  patchConnection("c6-dest-conn", "{\"addresses\":[\"" + podIp("sharded") + ":6379\"]}");
+  expectConnection(
+      "c6-dest-conn", "Failed",
+      [](const std::string& m) {
+        return m.starts_with("shard 0 status is Disconnected (") &&
+               m.find("sharded sources are not supported") != std::string::npos;
+      },
+      "shard 0 status is Disconnected (...sharded sources are not supported...)", 30s);
+  expectStillFollowing("a sharded source");
+
   // Back to the source: streaming again (the checks above could all have failed on a dead link).
   patchConnection("c6-dest-conn", "{\"addresses\":[\"" + address + "\"]}");
   expectConnection("c6-dest-conn", "Healthy", "", 60s);
