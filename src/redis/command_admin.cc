@@ -195,6 +195,15 @@ Result<Reply> CommandAdmin::command(const std::vector<std::string>& arguments) {
   if (equalsIgnoringCase(arguments[0], "AUTH") || equalsIgnoringCase(arguments[0], "HELLO")) {
     secrets.assign(arguments.begin() + 1, arguments.end());
   }
+  // SENTINEL SET <master> auth-pass <password> [...]: every value after auth-pass stays out.
+  if (equalsIgnoringCase(arguments[0], "SENTINEL") && arguments.size() > 4 &&
+      equalsIgnoringCase(arguments[1], "SET")) {
+    for (std::size_t i = 3; i + 1 < arguments.size(); i += 2) {
+      if (equalsIgnoringCase(arguments[i], "auth-pass")) {
+        secrets.push_back(arguments[i + 1]);
+      }
+    }
+  }
   return run(arguments, describeCommand(arguments), std::move(secrets));
 }
 

@@ -73,9 +73,9 @@ std::string describeCommand(const std::vector<std::string>& arguments) {
   if (arguments.empty()) {
     return "(empty command)";
   }
-  constexpr std::array<std::string_view, 13> kContainers = {
-      "CONFIG", "CLIENT", "INFO",   "ACL",    "CLUSTER", "DEBUG", "MEMORY",
-      "OBJECT", "SCRIPT", "XINFO",  "MODULE", "COMMAND", "FUNCTION"};
+  constexpr std::array<std::string_view, 14> kContainers = {
+      "CONFIG", "CLIENT", "INFO",   "ACL",    "CLUSTER", "DEBUG",   "MEMORY",
+      "OBJECT", "SCRIPT", "XINFO",  "MODULE", "COMMAND", "FUNCTION", "SENTINEL"};
   std::string out = upper(arguments[0]);
   const bool container =
       std::find(kContainers.begin(), kContainers.end(), out) != kContainers.end();

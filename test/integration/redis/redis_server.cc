@@ -55,6 +55,19 @@ bool answersPing(int port, const std::optional<std::string>& password) {
 RedisServer::RedisServer(std::filesystem::path dir, std::optional<std::string> password,
                          std::vector<std::string> extra_args)
     : dir_(std::move(dir)), password_(std::move(password)), extra_args_(std::move(extra_args)) {
+  startOnFreePort();
+}
+
+RedisServer::RedisServer(std::filesystem::path dir, bool sentinel)
+    : dir_(std::move(dir)), sentinel_(sentinel) {
+  startOnFreePort();
+}
+
+std::unique_ptr<RedisServer> RedisServer::sentinel(std::filesystem::path dir) {
+  return std::unique_ptr<RedisServer>(new RedisServer(std::move(dir), true));
+}
+
+void RedisServer::startOnFreePort() {
   std::filesystem::create_directories(dir_);
   // A port found free may be taken before the server binds it: try a few.
   for (int attempt = 0; attempt < 3 && !serving_; ++attempt) {
@@ -78,6 +91,13 @@ bool RedisServer::start() {
                                    "--logfile", (dir_ / "redis.log").string()};
   if (password_) {
     args.insert(args.end(), {"--requirepass", *password_, "--masterauth", *password_});
+  }
+  if (sentinel_) {
+    const std::filesystem::path conf = dir_ / "sentinel.conf";
+    std::ofstream(conf) << "port " << port_ << "\ndir " << dir_.string()
+                        << "\nprotected-mode no\n";
+    args = {"redis-server", conf.string(), "--sentinel", "--bind", "127.0.0.1",
+            "--logfile", (dir_ / "redis.log").string()};
   }
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   std::vector<char*> argv;

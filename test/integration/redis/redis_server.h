@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +31,9 @@ class RedisServer {
 public:
   RedisServer(std::filesystem::path dir, std::optional<std::string> password,
               std::vector<std::string> extra_args = {});
+  // A Sentinel instead: `redis-server <dir>/sentinel.conf --sentinel` (port, dir and
+  // protected-mode no in the file, which Sentinel rewrites), no password.
+  static std::unique_ptr<RedisServer> sentinel(std::filesystem::path dir);
   ~RedisServer();
   RedisServer(const RedisServer&) = delete;
   RedisServer& operator=(const RedisServer&) = delete;
@@ -47,11 +51,14 @@ public:
   void thaw();           // SIGCONT
 
 private:
+  RedisServer(std::filesystem::path dir, bool sentinel);
+  void startOnFreePort();
   bool start();
 
   std::filesystem::path dir_;
   std::optional<std::string> password_;
   std::vector<std::string> extra_args_;
+  bool sentinel_ = false;
   int port_ = 0;
   pid_t pid_ = -1;
   bool serving_ = false;

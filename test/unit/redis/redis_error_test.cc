@@ -72,6 +72,7 @@ TEST(DescribeCommandTest, KeepsNameAndSubcommandButNeverValues) {
   EXPECT_EQ(describeCommand({"AUTH", "user", "s3cret"}), "AUTH");
   EXPECT_EQ(describeCommand({"client", "pause", "100", "WRITE"}), "CLIENT PAUSE");
   EXPECT_EQ(describeCommand({"INFO", "replication"}), "INFO replication");
+  EXPECT_EQ(describeCommand({"sentinel", "set", "mymaster", "auth-pass", "s3cret"}), "SENTINEL SET");
   EXPECT_EQ(describeCommand({"SET", "key", "value"}), "SET");
   EXPECT_EQ(describeCommand({}), "(empty command)");
 }

@@ -1,0 +1,90 @@
+// Sentinel's commands over a RedisAdmin (sentinel.h).
+#include "rdr/redis/sentinel.h"
+
+#include <charconv>
+
+namespace rdr::redis {
+namespace {
+
+// An error reply becomes an error value naming the Sentinel and the command.
+Status fromErrorReply(const RedisAdmin& sentinel, const Reply& reply, const std::string& what) {
+  if (reply.type == Reply::Type::Error) {
+    return Error(ErrorCode::Internal, "sentinel " + sentinel.endpoint().toString() + ": " + what +
+                                          ": " + reply.text);
+  }
+  return okStatus();
+}
+
+Status expectOk(RedisAdmin& sentinel, const std::vector<std::string>& arguments,
+                const std::string& what) {
+  RDR_ASSIGN_OR_RETURN(const Reply reply, sentinel.command(arguments));
+  RDR_RETURN_IF_ERROR(fromErrorReply(sentinel, reply, what));
+  if (reply.type != Reply::Type::Status || !reply.text.starts_with("OK")) {
+    return Error(ErrorCode::Internal, "sentinel " + sentinel.endpoint().toString() + ": " + what +
+                                          ": expected +OK");
+  }
+  return okStatus();
+}
+
+} // namespace
+
+Result<std::optional<Endpoint>> sentinelMasterAddress(RedisAdmin& sentinel,
+                                                      const std::string& master) {
+  const std::string what = "SENTINEL GET-MASTER-ADDR-BY-NAME " + master;
+  RDR_ASSIGN_OR_RETURN(const Reply reply,
+                       sentinel.command({"SENTINEL", "GET-MASTER-ADDR-BY-NAME", master}));
+  RDR_RETURN_IF_ERROR(fromErrorReply(sentinel, reply, what));
+  if (reply.type == Reply::Type::Nil) {
+    return std::optional<Endpoint>();
+  }
+  int port = 0;
+  const bool shaped = reply.type == Reply::Type::Array && reply.elements.size() == 2 &&
+                      reply.elements[0].type == Reply::Type::String &&
+                      reply.elements[1].type == Reply::Type::String;
+  const std::string& port_text = shaped ? reply.elements[1].text : std::string();
+  const auto parsed = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (!shaped || parsed.ec != std::errc() || parsed.ptr != port_text.data() + port_text.size()) {
+    return Error(ErrorCode::Internal, "sentinel " + sentinel.endpoint().toString() + ": " + what +
+                                          ": expected [ip, port] or nil");
+  }
+  return std::optional<Endpoint>(Endpoint{reply.elements[0].text, port});
+}
+
+Status sentinelMonitor(RedisAdmin& sentinel, const std::string& master, const Endpoint& primary,
+                       int quorum) {
+  return expectOk(sentinel,
+                  {"SENTINEL", "MONITOR", master, primary.host, std::to_string(primary.port),
+                   std::to_string(quorum)},
+                  "SENTINEL MONITOR " + master + " " + primary.toString());
+}
+
+Status sentinelSet(RedisAdmin& sentinel, const std::string& master, const std::string& option,
+                   const std::string& value) {
+  return expectOk(sentinel, {"SENTINEL", "SET", master, option, value},
+                  "SENTINEL SET " + master + " " + option);
+}
+
+Status sentinelRemove(RedisAdmin& sentinel, const std::string& master) {
+  const std::string what = "SENTINEL REMOVE " + master;
+  auto reply = sentinel.command({"SENTINEL", "REMOVE", master});
+  if (!reply && reply.error().message().find("No such master") != std::string::npos) {
+    return okStatus();
+  }
+  if (!reply) {
+    return reply.error();
+  }
+  return fromErrorReply(sentinel, *reply, what);
+}
+
+Result<int> sentinelReset(RedisAdmin& sentinel, const std::string& pattern) {
+  const std::string what = "SENTINEL RESET " + pattern;
+  RDR_ASSIGN_OR_RETURN(const Reply reply, sentinel.command({"SENTINEL", "RESET", pattern}));
+  RDR_RETURN_IF_ERROR(fromErrorReply(sentinel, reply, what));
+  if (reply.type != Reply::Type::Integer) {
+    return Error(ErrorCode::Internal, "sentinel " + sentinel.endpoint().toString() + ": " + what +
+                                          ": expected an integer");
+  }
+  return static_cast<int>(reply.integer);
+}
+
+} // namespace rdr::redis
