@@ -1,0 +1,76 @@
+// What the operator asks of a cluster's Sentinels in mode: sentinel (pure): which ones to point at
+// the primary, which to stop, which to reset. It never chooses the primary: Sentinel does.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "rdr/replication/sentinel_view.h"
+
+namespace rdr::controller {
+
+// One Sentinel pod as observed this round.
+struct SentinelObservation {
+  std::string pod;
+  std::string pod_ip;
+  bool reachable = false;             // answered SENTINEL GET-MASTER-ADDR-BY-NAME
+  std::optional<std::string> master;  // "ip:port" it names; none: it monitors nothing by the name
+  // IPs of the replicas and Sentinels it knows for the master (SENTINEL REPLICAS / SENTINELS).
+  std::vector<std::string> known_ips;
+};
+
+struct SentinelSettings {
+  std::string master_name;
+  int quorum = 2;
+  int down_after_milliseconds = 5000;
+  int failover_timeout = 60000;
+};
+
+// SENTINEL REMOVE (when it monitors another address), MONITOR <primary>, then SET auth-pass,
+// down-after-milliseconds, failover-timeout, parallel-syncs 1.
+struct MonitorPrimary {
+  std::string pod;
+  std::string pod_ip;
+  std::string primary; // "ip:port"
+};
+// SENTINEL REMOVE <master>: it must not fail over anything (a DR cluster following a source).
+struct StopMonitoring {
+  std::string pod;
+  std::string pod_ip;
+};
+// SENTINEL RESET <master>: forget replicas and Sentinels that are gone (re-created pods).
+struct ResetSentinel {
+  std::string pod;
+  std::string pod_ip;
+};
+using SentinelAction = std::variant<MonitorPrimary, StopMonitoring, ResetSentinel>;
+
+struct SentinelPlan {
+  replication::SentinelVerdict verdict;
+  std::vector<SentinelAction> actions;
+};
+
+// Rules, in order:
+// 1. following an external source (replica mode, not promoted): every Sentinel that monitors the
+//    master name stops, so that no Sentinel can promote a DR replica; nothing else;
+// 2. the group's verdict (readSentinels over the reachable pods, majority of `configured`);
+// 3. a reachable Sentinel that monitors nothing (new, or re-created) is pointed at, in order:
+//    a. the agreed address (Agreed): Sentinel's choice, never the operator's;
+//    b. the one address every monitoring Sentinel names (they agree, just not a majority yet:
+//       a group being rebuilt after losing members);
+//    c. when no Sentinel monitors anything (bootstrap, or every member re-created):
+//       `recorded_primary`, the address of status.currentPrimary's pod, when it is known;
+//    never while monitoring Sentinels name different addresses (a failover being propagated);
+// 4. a Sentinel that names another address than the majority is never overruled: Sentinel's own
+//    gossip (config epochs) brings it round;
+// 5. NoQuorum and Disagreed change nothing else: the operator promotes nobody either way;
+// 6. stale entries: when the verdict is Agreed and no other action was planned, at most one
+//    Sentinel per round that knows an IP outside `current_ips` (pods that are gone) is reset, so
+//    the group never loses more than one member's knowledge at a time.
+SentinelPlan planSentinels(const std::vector<SentinelObservation>& sentinels, int configured,
+                           bool following_source, const std::optional<std::string>& recorded_primary,
+                           const std::vector<std::string>& current_ips);
+
+} // namespace rdr::controller

@@ -1,0 +1,63 @@
+// planSentinels: point, stop or reset a cluster's Sentinels (rules in sentinel_plan.h).
+#include <algorithm>
+
+#include "rdr/controller/sentinel_plan.h"
+
+namespace rdr::controller {
+
+SentinelPlan planSentinels(const std::vector<SentinelObservation>& sentinels, int configured,
+                           bool following_source, const std::optional<std::string>& recorded_primary,
+                           const std::vector<std::string>& current_ips) {
+  SentinelPlan plan;
+  if (following_source) { // rule 1
+    for (const SentinelObservation& sentinel : sentinels) {
+      if (sentinel.reachable && sentinel.master) {
+        plan.actions.emplace_back(StopMonitoring{sentinel.pod, sentinel.pod_ip});
+      }
+    }
+    return plan;
+  }
+  std::vector<replication::SentinelAnswer> answers; // rule 2
+  for (const SentinelObservation& sentinel : sentinels) {
+    answers.push_back({sentinel.pod, sentinel.reachable, sentinel.master});
+  }
+  plan.verdict = replication::readSentinels(answers, configured);
+  using Kind = replication::SentinelVerdictKind;
+  std::optional<std::string> target; // rule 3
+  std::vector<std::string> named;
+  for (const SentinelObservation& sentinel : sentinels) {
+    if (sentinel.reachable && sentinel.master &&
+        std::find(named.begin(), named.end(), *sentinel.master) == named.end()) {
+      named.push_back(*sentinel.master);
+    }
+  }
+  if (plan.verdict.kind == Kind::Agreed) {
+    target = plan.verdict.primary; // a
+  } else if (named.size() == 1) {
+    target = named.front(); // b
+  } else if (named.empty()) {
+    target = recorded_primary; // c
+  }
+  for (const SentinelObservation& sentinel : sentinels) {
+    if (target && sentinel.reachable && !sentinel.master) {
+      plan.actions.emplace_back(MonitorPrimary{sentinel.pod, sentinel.pod_ip, *target});
+    }
+  }
+  if (plan.verdict.kind != Kind::Agreed || !plan.actions.empty()) {
+    return plan;
+  }
+  for (const SentinelObservation& sentinel : sentinels) { // rule 6
+    const bool stale = std::any_of(sentinel.known_ips.begin(), sentinel.known_ips.end(),
+                                   [&](const std::string& ip) {
+                                     return std::find(current_ips.begin(), current_ips.end(), ip) ==
+                                            current_ips.end();
+                                   });
+    if (sentinel.reachable && stale) {
+      plan.actions.emplace_back(ResetSentinel{sentinel.pod, sentinel.pod_ip});
+      break;
+    }
+  }
+  return plan;
+}
+
+} // namespace rdr::controller

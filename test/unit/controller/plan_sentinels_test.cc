@@ -1,0 +1,98 @@
+// planSentinels as a table: Sentinel's choice is followed, never overruled; a DR cluster's
+// Sentinels monitor nothing; re-created Sentinels are configured; stale entries reset one at a time.
+#include <gtest/gtest.h>
+
+#include "rdr/controller/sentinel_plan.h"
+
+namespace rdr::controller {
+namespace {
+
+using Lines = std::vector<std::string>;
+
+const std::string kPrimary = "127.10.0.5:6379";
+const std::string kOther = "127.10.0.6:6379";
+const std::vector<std::string> kCurrent = {"127.10.0.5", "127.10.0.6", "127.10.0.7",
+                                           "127.10.0.20", "127.10.0.21", "127.10.0.22"};
+
+SentinelObservation sentinel(int i, std::optional<std::string> master, bool reachable = true) {
+  return {"prod-sentinel-" + std::to_string(i), "127.10.0." + std::to_string(20 + i), reachable,
+          std::move(master), {"127.10.0.6", "127.10.0.7"}};
+}
+
+Lines describe(const SentinelPlan& plan) {
+  Lines out;
+  for (const SentinelAction& action : plan.actions) {
+    out.push_back(std::visit(
+        [](const auto& a) -> std::string {
+          using T = std::decay_t<decltype(a)>;
+          if constexpr (std::is_same_v<T, MonitorPrimary>) {
+            return "monitor " + a.pod + " " + a.primary;
+          } else if constexpr (std::is_same_v<T, StopMonitoring>) {
+            return "stop " + a.pod;
+          } else {
+            return "reset " + a.pod;
+          }
+        },
+        action));
+  }
+  return out;
+}
+
+struct Case {
+  const char* name;
+  std::vector<SentinelObservation> sentinels;
+  bool following_source;
+  std::optional<std::string> recorded;
+  Lines actions;
+};
+
+TEST(PlanSentinels, Rules) {
+  SentinelObservation stale = sentinel(2, kPrimary);
+  stale.known_ips.push_back("127.10.0.9"); // a pod that was re-created elsewhere
+  SentinelObservation stale_too = sentinel(0, kPrimary);
+  stale_too.known_ips.push_back("127.10.0.9");
+  const Case cases[] = {
+      {"a healthy group: nothing to do",
+       {sentinel(0, kPrimary), sentinel(1, kPrimary), sentinel(2, kPrimary)}, false, kPrimary, {}},
+      {"rule 1: a DR cluster's Sentinels stop monitoring",
+       {sentinel(0, kPrimary), sentinel(1, std::nullopt), sentinel(2, kPrimary, false)}, true,
+       kPrimary, {"stop prod-sentinel-0"}},
+      {"rule 3a: a re-created Sentinel follows the group's choice, not the recorded primary",
+       {sentinel(0, kOther), sentinel(1, kOther), sentinel(2, std::nullopt)}, false, kPrimary,
+       {"monitor prod-sentinel-2 " + kOther}},
+      {"rule 4: a Sentinel naming another address is never overruled",
+       {sentinel(0, kOther), sentinel(1, kOther), sentinel(2, kPrimary)}, false, kPrimary, {}},
+      {"rule 3c: bootstrap points every Sentinel at the recorded primary",
+       {sentinel(0, std::nullopt), sentinel(1, std::nullopt), sentinel(2, std::nullopt)}, false,
+       kPrimary,
+       {"monitor prod-sentinel-0 " + kPrimary, "monitor prod-sentinel-1 " + kPrimary,
+        "monitor prod-sentinel-2 " + kPrimary}},
+      {"rule 3c: bootstrap waits for a recorded primary",
+       {sentinel(0, std::nullopt), sentinel(1, std::nullopt), sentinel(2, std::nullopt)}, false,
+       std::nullopt, {}},
+      {"rule 3b: a group being rebuilt follows its surviving member, not the recorded primary",
+       {sentinel(0, kOther), sentinel(1, std::nullopt, false), sentinel(2, std::nullopt)}, false,
+       kPrimary, {"monitor prod-sentinel-2 " + kOther}},
+      {"rule 3c: every member re-created, one still down (no quorum): the recorded primary",
+       {sentinel(0, std::nullopt), sentinel(1, std::nullopt, false), sentinel(2, std::nullopt, false)},
+       false, kPrimary, {"monitor prod-sentinel-0 " + kPrimary}},
+      {"rule 3: answers still converging: wait",
+       {sentinel(0, kOther), sentinel(1, kPrimary), sentinel(2, std::nullopt)}, false, kPrimary, {}},
+      {"rule 6: one stale Sentinel is reset",
+       {sentinel(0, kPrimary), sentinel(1, kPrimary), stale}, false, kPrimary,
+       {"reset prod-sentinel-2"}},
+      {"rule 6: one reset per round",
+       {stale_too, sentinel(1, kPrimary), stale}, false, kPrimary, {"reset prod-sentinel-0"}},
+      {"rule 6: no reset while another Sentinel is being configured",
+       {sentinel(0, kPrimary), sentinel(1, std::nullopt), stale}, false, kPrimary,
+       {"monitor prod-sentinel-1 " + kPrimary}},
+  };
+  for (const Case& c : cases) {
+    const SentinelPlan plan =
+        planSentinels(c.sentinels, 3, c.following_source, c.recorded, kCurrent);
+    EXPECT_EQ(describe(plan), c.actions) << c.name;
+  }
+}
+
+} // namespace
+} // namespace rdr::controller
