@@ -50,6 +50,27 @@ Result<std::optional<Endpoint>> sentinelMasterAddress(RedisAdmin& sentinel,
   return std::optional<Endpoint>(Endpoint{reply.elements[0].text, port});
 }
 
+Result<std::vector<std::string>> sentinelKnownIps(RedisAdmin& sentinel, const std::string& master) {
+  std::vector<std::string> ips;
+  for (const char* kind : {"REPLICAS", "SENTINELS"}) {
+    const std::string what = std::string("SENTINEL ") + kind + " " + master;
+    RDR_ASSIGN_OR_RETURN(const Reply reply, sentinel.command({"SENTINEL", kind, master}));
+    RDR_RETURN_IF_ERROR(fromErrorReply(sentinel, reply, what));
+    if (reply.type != Reply::Type::Array) {
+      return Error(ErrorCode::Internal, "sentinel " + sentinel.endpoint().toString() + ": " +
+                                            what + ": expected an array");
+    }
+    for (const Reply& instance : reply.elements) { // [field, value, field, value, ...]
+      for (std::size_t i = 0; i + 1 < instance.elements.size(); i += 2) {
+        if (instance.elements[i].text == "ip") {
+          ips.push_back(instance.elements[i + 1].text);
+        }
+      }
+    }
+  }
+  return ips;
+}
+
 Status sentinelMonitor(RedisAdmin& sentinel, const std::string& master, const Endpoint& primary,
                        int quorum) {
   return expectOk(sentinel,

@@ -76,6 +76,17 @@ public:
   FakeRedisNode addNode(const redis::Endpoint& endpoint,
                         std::optional<std::string> password = std::nullopt);
   FakeRedisNode node(const redis::Endpoint& endpoint);
+  // A Sentinel: answers PING and SENTINEL MONITOR / SET / REMOVE / RESET /
+  // GET-MASTER-ADDR-BY-NAME / REPLICAS / SENTINELS from its own table (no failover of its own).
+  void addSentinel(const redis::Endpoint& endpoint);
+  // "host:port" the Sentinel monitors under `master`, or nothing.
+  std::optional<std::string> sentinelMonitors(const redis::Endpoint& sentinel,
+                                              const std::string& master) const;
+  std::map<std::string, std::string> sentinelOptions(const redis::Endpoint& sentinel,
+                                                     const std::string& master) const;
+  // What it learned (replicas and Sentinels), as SENTINEL REPLICAS / SENTINELS report it.
+  void setSentinelKnownIps(const redis::Endpoint& sentinel, const std::string& master,
+                           std::vector<std::string> ips);
   void alias(std::string host, redis::Endpoint target); // host:target.port resolves to target
   void setReachable(const redis::Endpoint& endpoint, bool reachable);
   void setPassword(const redis::Endpoint& endpoint, std::optional<std::string> password);
@@ -120,6 +131,7 @@ private:
   std::string nextReplid();
   redis::ReplicationInfo synthesise(const NodeState& node) const;
   Result<redis::Reply> dispatch(NodeState& node, const std::vector<std::string>& arguments);
+  Result<redis::Reply> dispatchSentinel(NodeState& node, const std::vector<std::string>& arguments);
   void propagate(NodeState& node, std::int64_t bytes);
   void catchUp(NodeState& node);
 

@@ -37,7 +37,8 @@ std::string logLine(const Endpoint& endpoint, const std::vector<std::string>& ar
   for (std::size_t index = 0; index < arguments.size(); ++index) {
     const bool secret =
         (name == "AUTH" && index > 0) ||
-        (name == "CONFIG" && index == 3 && isSecretParameter(arguments[2]));
+        (name == "CONFIG" && index == 3 && isSecretParameter(arguments[2])) ||
+        (name == "SENTINEL" && index >= 4 && upper(arguments[index - 1]) == "AUTH-PASS");
     line += ' ';
     line += secret ? std::string("***") : arguments[index];
   }
@@ -111,6 +112,9 @@ Result<Reply> FakeRedisConnector::dispatch(NodeState& node,
   const auto arity = [&arguments](std::size_t count) { return arguments.size() == count; };
   if (name == "PING") {
     return Reply::status("PONG");
+  }
+  if (node.sentinel) {
+    return dispatchSentinel(node, arguments);
   }
   if (name == "AUTH") {
     return Reply::status("OK");

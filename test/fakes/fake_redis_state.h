@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "fakes/fake_redis.h"
 
@@ -25,6 +26,14 @@ inline std::string lower(std::string text) {
 } // namespace rdr::testing::fake_redis_detail
 
 namespace rdr::testing {
+
+// What a simulated Sentinel knows about one monitored master.
+struct FakeSentinelMaster {
+  std::string host;
+  int port = 0;
+  std::map<std::string, std::string> options; // SENTINEL SET (auth-pass included)
+  std::vector<std::string> known_ips;          // replicas and other Sentinels it learned
+};
 
 struct FakeRedisConnector::NodeState {
   redis::Endpoint endpoint;
@@ -49,6 +58,9 @@ struct FakeRedisConnector::NodeState {
   bool paused = false;
   std::map<std::string, std::string> config;
   std::optional<Error> fail_next;
+  // A Sentinel (addSentinel): the masters it monitors, by name. Data commands are refused.
+  bool sentinel = false;
+  std::map<std::string, FakeSentinelMaster> sentinel_masters;
 };
 
 } // namespace rdr::testing

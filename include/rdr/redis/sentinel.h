@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "rdr/common/result.h"
 #include "rdr/redis/admin.h"
@@ -16,6 +17,10 @@ inline constexpr int kSentinelPort = 26379;
 // nothing when it monitors no master by that name.
 Result<std::optional<Endpoint>> sentinelMasterAddress(RedisAdmin& sentinel,
                                                       const std::string& master);
+
+// SENTINEL REPLICAS <master> and SENTINEL SENTINELS <master>: the IPs of the replicas and the
+// other Sentinels this Sentinel knows for the master, those that are gone included.
+Result<std::vector<std::string>> sentinelKnownIps(RedisAdmin& sentinel, const std::string& master);
 
 // SENTINEL MONITOR <master> <ip> <port> <quorum>. Sentinel wants an IP address (unless
 // resolve-hostnames is on).

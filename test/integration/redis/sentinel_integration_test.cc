@@ -106,6 +106,9 @@ TEST_F(SentinelIntegrationTest, MonitorsConfiguresFailsOverAndForgets) {
       },
       20s))
       << "the Sentinels did not discover the replica and each other";
+  auto known = sentinelKnownIps(*sentinels[0], kMaster);
+  ASSERT_TRUE(known.has_value()) << known.error().toString();
+  EXPECT_EQ(known->size(), 3u) << "one replica and two other Sentinels";
 
   // The primary dies: the group elects the replica.
   primary.kill();

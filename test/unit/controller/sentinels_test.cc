@@ -1,0 +1,79 @@
+// observeSentinel and executeSentinelAction against the fake's Sentinels: what is read, what is
+// sent (the password masked in the fake's log), and unreachable Sentinels as observations.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "../../fakes/fake_redis.h"
+#include "controller/rediscluster/sentinels.h"
+
+namespace rdr::controller {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+const redis::Endpoint kSentinel{"127.10.0.20", 26379};
+const SentinelSettings kSettings{"prod-redis", 2, 5000, 60000};
+
+TEST(Sentinels, ConfiguresObservesResetsAndStops) {
+  rdr::testing::FakeRedisConnector redis;
+  redis.addSentinel(kSentinel);
+  SentinelObservation seen = observeSentinel(redis, "prod-redis-sentinel-0", kSentinel.host,
+                                             "prod-redis");
+  EXPECT_TRUE(seen.reachable);
+  EXPECT_FALSE(seen.master.has_value()) << "monitors nothing yet";
+
+  ASSERT_TRUE(executeSentinelAction(
+                  redis, MonitorPrimary{"prod-redis-sentinel-0", kSentinel.host, "127.10.0.5:6379"},
+                  kSettings, std::string("s3cret"))
+                  .has_value());
+  EXPECT_EQ(redis.sentinelMonitors(kSentinel, "prod-redis"), "127.10.0.5:6379");
+  const auto options = redis.sentinelOptions(kSentinel, "prod-redis");
+  EXPECT_EQ(options.at("quorum"), "2");
+  EXPECT_EQ(options.at("auth-pass"), "s3cret");
+  EXPECT_EQ(options.at("down-after-milliseconds"), "5000");
+  EXPECT_EQ(options.at("failover-timeout"), "60000");
+  EXPECT_EQ(options.at("parallel-syncs"), "1");
+  for (const std::string& command : redis.commands()) {
+    EXPECT_THAT(command, Not(HasSubstr("s3cret")));
+  }
+
+  redis.setSentinelKnownIps(kSentinel, "prod-redis", {"127.10.0.6", "127.10.0.9"});
+  seen = observeSentinel(redis, "prod-redis-sentinel-0", kSentinel.host, "prod-redis");
+  EXPECT_EQ(seen.master, "127.10.0.5:6379");
+  // REPLICAS and SENTINELS each report the fake's list.
+  EXPECT_EQ(seen.known_ips, (std::vector<std::string>{"127.10.0.6", "127.10.0.9", "127.10.0.6",
+                                                      "127.10.0.9"}));
+
+  // Re-pointing a Sentinel that already monitors the name removes the old entry first.
+  ASSERT_TRUE(executeSentinelAction(
+                  redis, MonitorPrimary{"prod-redis-sentinel-0", kSentinel.host, "127.10.0.7:6379"},
+                  kSettings, std::nullopt)
+                  .has_value());
+  EXPECT_EQ(redis.sentinelMonitors(kSentinel, "prod-redis"), "127.10.0.7:6379");
+
+  ASSERT_TRUE(executeSentinelAction(redis, ResetSentinel{"prod-redis-sentinel-0", kSentinel.host},
+                                    kSettings, std::nullopt)
+                  .has_value());
+  EXPECT_TRUE(observeSentinel(redis, "s", kSentinel.host, "prod-redis").known_ips.empty());
+
+  ASSERT_TRUE(executeSentinelAction(redis, StopMonitoring{"prod-redis-sentinel-0", kSentinel.host},
+                                    kSettings, std::nullopt)
+                  .has_value());
+  EXPECT_FALSE(redis.sentinelMonitors(kSentinel, "prod-redis").has_value());
+}
+
+TEST(Sentinels, AnUnreachableSentinelIsAnObservation) {
+  rdr::testing::FakeRedisConnector redis;
+  redis.addSentinel(kSentinel);
+  redis.setReachable(kSentinel, false);
+  const SentinelObservation seen = observeSentinel(redis, "s0", kSentinel.host, "prod-redis");
+  EXPECT_FALSE(seen.reachable);
+  EXPECT_FALSE(observeSentinel(redis, "s1", "", "prod-redis").reachable) << "no IP yet";
+  EXPECT_FALSE(executeSentinelAction(redis, StopMonitoring{"s0", kSentinel.host}, kSettings,
+                                     std::nullopt)
+                   .has_value());
+}
+
+} // namespace
+} // namespace rdr::controller
