@@ -44,6 +44,14 @@ std::string headlessServiceName(std::string_view cluster) {
   return std::string(cluster) + "-headless";
 }
 
+std::string sentinelPodName(std::string_view cluster, int index) {
+  return std::string(cluster) + "-sentinel-" + std::to_string(index);
+}
+
+std::string sentinelServiceName(std::string_view cluster) {
+  return std::string(cluster) + "-sentinel";
+}
+
 std::string configMapName(std::string_view cluster) {
   return std::string(cluster) + "-config";
 }

@@ -21,6 +21,11 @@ std::string leaderServiceName(std::string_view cluster);
 std::string replicasServiceName(std::string_view cluster);
 // "<cluster>-headless": the headless Service that gives each pod a DNS name.
 std::string headlessServiceName(std::string_view cluster);
+// "<cluster>-sentinel-<index>": the Sentinel pods of mode: sentinel. podOrdinal() never takes one
+// for a data pod ("sentinel-0" is not a number).
+std::string sentinelPodName(std::string_view cluster, int index);
+// "<cluster>-sentinel": the Service clients discover the primary through (port 26379).
+std::string sentinelServiceName(std::string_view cluster);
 // "<cluster>-config": the ConfigMap holding redis.conf.
 std::string configMapName(std::string_view cluster);
 // "<cluster>-auth": the generated password Secret, used when spec.authSecret is absent.

@@ -22,7 +22,7 @@ inline constexpr std::string_view kAnnotationGenerated = "redis.io/generated";
 // Human-readable description (the annotation Kubernetes itself uses on system objects).
 inline constexpr std::string_view kAnnotationDescription = "kubernetes.io/description";
 
-// app.kubernetes.io/name and /component of the Redis data tier (Sentinel will get its own component).
+// app.kubernetes.io/name and /component of the Redis data tier (Sentinel pods: sentinel.h).
 inline constexpr std::string_view kAppName = "redis";
 inline constexpr std::string_view kComponentRedis = "redis";
 

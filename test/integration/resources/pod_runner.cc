@@ -15,6 +15,7 @@
 
 #include "rdr/resources/pod.h"
 #include "rdr/resources/redis_conf.h"
+#include "rdr/resources/sentinel.h"
 
 namespace rdr::resources::testing {
 
@@ -254,6 +255,32 @@ RunningPod PodRunner::start(const json& pod, const std::string& redis_conf, int 
   }
   // argv[0] is "sh" already: execve runs /bin/sh with the pod's command as written.
   running.pid = spawn(argv, env, running.log);
+  pids_.push_back(running.pid);
+  return running;
+}
+
+RunningPod PodRunner::startSentinel(const json& pod, int port) {
+  const json& container = pod.at("spec").at("containers").at(0);
+  const fs::path dir = work_dir_ / pod.at("metadata").at("name").get<std::string>();
+  fs::create_directories(dir / "data");
+  std::vector<std::string> argv = container.at("command").get<std::vector<std::string>>();
+  std::string& script = argv.at(2);
+  const std::string mount(kSentinelDataDir);
+  const std::string local = (dir / "data").string();
+  for (size_t at = script.find(mount); at != std::string::npos;
+       at = script.find(mount, at + local.size())) {
+    script.replace(at, mount.size(), local);
+  }
+  for (const auto& arg : container.value("args", json::array())) {
+    argv.push_back(arg.get<std::string>());
+  }
+  RunningPod running;
+  running.port = port != 0 ? port : freeLoopbackPort();
+  running.log = dir / "redis.log";
+  const std::vector<std::string> overrides = {"--bind", "127.0.0.1", "--port",
+                                              std::to_string(running.port)};
+  argv.insert(argv.end(), overrides.begin(), overrides.end());
+  running.pid = spawn(argv, {}, running.log);
   pids_.push_back(running.pid);
   return running;
 }

@@ -1,5 +1,6 @@
-// Runs built data pods as real redis-server processes on loopback, as the sandbox's node agent
-// will: the pod's own container command, its secretKeyRef environment, bind/port/dir overridden.
+// Runs built data and Sentinel pods as real redis-server processes on loopback, as the sandbox's
+// node agent does: the pod's own container command, its secretKeyRef environment, bind/port/dir
+// overridden.
 #pragma once
 
 #include "support/loopback.h"
@@ -77,6 +78,11 @@ public:
   // The pod's /tmp emptyDir is <work_dir>/<pod>/tmp, kept across starts like the kubelet keeps
   // it across container restarts. port 0: a free one.
   RunningPod start(const nlohmann::json& pod, const std::string& redis_conf, int port = 0);
+  // Runs a Sentinel pod: replaces its /data emptyDir in the start script by <work_dir>/<pod>/data
+  // (kept across starts, like the kubelet keeps an emptyDir across container restarts) and
+  // appends `--bind 127.0.0.1 --port <port>` to its args (arguments come after the config file,
+  // so they override its `port 26379`). port 0: a free one.
+  RunningPod startSentinel(const nlohmann::json& pod, int port = 0);
   // SIGKILL, as a crash or an OOM kill: no shutdown save, no goodbye to replicas.
   void crash(const RunningPod& pod);
   // Waits until the server answers PING after AUTH with the pod's own password.

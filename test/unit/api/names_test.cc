@@ -18,6 +18,16 @@ TEST(NamesTest, SpellsEveryOwnedObject) {
   EXPECT_EQ(generatedAuthSecretName("prod-redis"), "prod-redis-auth");
 }
 
+TEST(NamesTest, SpellsTheSentinelObjects) {
+  EXPECT_EQ(sentinelPodName("prod-redis", 2), "prod-redis-sentinel-2");
+  EXPECT_EQ(sentinelServiceName("prod-redis"), "prod-redis-sentinel");
+}
+
+TEST(NamesTest, ASentinelPodIsNeverTakenForADataPod) {
+  EXPECT_EQ(podOrdinal("prod-redis", sentinelPodName("prod-redis", 0)), std::nullopt);
+  EXPECT_EQ(podOrdinal("prod-redis", sentinelServiceName("prod-redis")), std::nullopt);
+}
+
 TEST(NamesTest, AuthSecretIsTheUsersOrTheGeneratedOne) {
   RedisCluster cluster;
   cluster.metadata.name = "dr-redis";

@@ -1,5 +1,6 @@
 // Golden files: every object built for representative clusters, rendered as YAML, compared with
-// test/data/golden/resources/<case>/. RDR_UPDATE_GOLDEN=1 rewrites the files instead.
+// test/data/golden/resources/<case>/. RDR_UPDATE_GOLDEN=1 rewrites the files instead. A cluster in
+// mode: sentinel adds its Sentinel pods and Service (not yet part of the desired set).
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -12,6 +13,7 @@
 
 #include "rdr/common/yaml.h"
 #include "rdr/resources/desired_set.h"
+#include "rdr/resources/sentinel.h"
 #include "unit/resources/test_clusters.h"
 
 namespace rdr::resources {
@@ -63,9 +65,19 @@ TEST_P(GoldenTest, EveryBuiltObjectMatchesItsGoldenFile) {
   const auto set = buildDesiredSet(cluster, inputs);
   ASSERT_TRUE(set) << set.error().toString();
 
+  std::vector<json> objects = set->all();
+  if (cluster.spec.mode == api::ClusterMode::Sentinel) {
+    for (int i = 0; i < sentinelInstances(cluster); ++i) {
+      const auto sentinel = buildSentinelPod(cluster, i);
+      ASSERT_TRUE(sentinel) << sentinel.error().toString();
+      objects.push_back(*sentinel);
+    }
+    objects.push_back(buildSentinelService(cluster));
+  }
+
   const fs::path dir = goldenDir(GetParam().name);
   std::set<std::string> expected_files;
-  for (const json& object : set->all()) {
+  for (const json& object : objects) {
     const std::string file = fileName(object);
     expected_files.insert(file);
     const std::string yaml = toYaml(object);
@@ -105,7 +117,8 @@ INSTANTIATE_TEST_SUITE_P(
     Clusters, GoldenTest,
     ::testing::Values(GoldenCase{"standalone-pvc", testing::standaloneWithStorage, true},
                       GoldenCase{"dr-redis", testing::seedDrRedis, false},
-                      GoldenCase{"emptydir-min-sync", testing::emptyDirWithMinSync, false}),
+                      GoldenCase{"emptydir-min-sync", testing::emptyDirWithMinSync, false},
+                      GoldenCase{"prod-redis-sentinel", testing::seedProdRedis, false}),
     [](const ::testing::TestParamInfo<GoldenCase>& info) {
       std::string name = info.param.name;
       std::replace(name.begin(), name.end(), '-', '_');

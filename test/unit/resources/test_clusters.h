@@ -51,6 +51,17 @@ inline api::RedisCluster seedDrRedis() {
   return cluster;
 }
 
+// Seed 003's prod-redis, as in test/data/seeds/003-prod-redis.yaml: mode sentinel with the default
+// Sentinel settings (no spec.sentinel).
+inline api::RedisCluster seedProdRedis() {
+  auto cluster = makeCluster("prod-redis", "production", "6f1f2c0a-0000-4000-8000-000000000004");
+  cluster.spec.instances = 3;
+  cluster.spec.mode = api::ClusterMode::Sentinel;
+  cluster.spec.storage = api::StorageSpec{"100Gi", std::nullopt};
+  cluster.spec.auth_secret = api::SecretRef{"prod-redis-auth"};
+  return cluster;
+}
+
 // An emptyDir cluster with minSyncReplicas 1, resources, a nodeSelector and tolerations, whose
 // status names pod 1 as the current primary (as after a failover).
 inline api::RedisCluster emptyDirWithMinSync() {
