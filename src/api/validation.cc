@@ -109,10 +109,14 @@ void validateSentinel(const SentinelSpec& sentinel, std::vector<FieldError>& err
     errors.push_back({"spec.sentinel.failoverTimeout", atLeast(1, sentinel.failover_timeout)});
   }
   // The name goes into "sentinel monitor <name> ..." lines: a space would split it.
+  // Sentinel writes the name unquoted into its own file: whitespace or a quote would make the
+  // file unreadable at its next start.
   if (sentinel.master_name &&
-      (sentinel.master_name->empty() || hasWhitespace(*sentinel.master_name))) {
-    errors.push_back({"spec.sentinel.masterName", "must be non-empty without whitespace, got \"" +
-                                                      *sentinel.master_name + "\""});
+      (sentinel.master_name->empty() || hasWhitespace(*sentinel.master_name) ||
+       sentinel.master_name->find_first_of("\"'\\") != std::string::npos)) {
+    errors.push_back({"spec.sentinel.masterName",
+                      "must be non-empty without whitespace or quotes, got \"" +
+                          *sentinel.master_name + "\""});
   }
 }
 
@@ -163,7 +167,8 @@ std::string joinFieldErrors(const std::vector<FieldError>& errors) {
 // 4. spec.redis: each key one directive word, each value one line, and no directive the operator
 //    manages (compared case-insensitively): see checkRedisDirective;
 // 5. minSyncReplicas in 0..instances-1;
-// 6. sentinel: instances in 1..15, quorum in 1..instances, timings >= 1, masterName one word;
+// 6. sentinel: instances in 1..15, quorum in 1..instances, timings >= 1, masterName one word
+//    without quotes;
 // 7. failover: failureThreshold in 1..100, probeIntervalSeconds in 1..3600;
 // 8. replicaMode: source and source.host required when enabled, port 1..65535, promote requires
 //    enabled.

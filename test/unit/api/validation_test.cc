@@ -135,11 +135,14 @@ INSTANTIATE_TEST_SUITE_P(
                      "spec.sentinel.failoverTimeout: must be at least 1, got -1"}},
         ClusterCase{"SentinelMasterName",
                     R"({"spec": {"sentinel": {"masterName": "my master"}}})",
-                    {R"(spec.sentinel.masterName: must be non-empty without whitespace, got )"
+                    {R"(spec.sentinel.masterName: must be non-empty without whitespace or quotes, got )"
                      R"("my master")"}},
+        ClusterCase{"SentinelMasterNameWithAQuote",
+                    R"({"spec": {"sentinel": {"masterName": "my\"master"}}})",
+                    {R"(spec.sentinel.masterName: must be non-empty without whitespace or quotes, got "my"master")"}},
         ClusterCase{"SentinelEmptyMasterName",
                     R"({"spec": {"sentinel": {"masterName": ""}}})",
-                    {R"(spec.sentinel.masterName: must be non-empty without whitespace, got "")"}},
+                    {R"(spec.sentinel.masterName: must be non-empty without whitespace or quotes, got "")"}},
         ClusterCase{"FailoverMinimums",
                     R"({"spec": {"failover": {"failureThreshold": 1, "probeIntervalSeconds": 1}}})",
                     {}},
