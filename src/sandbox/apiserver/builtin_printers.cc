@@ -160,13 +160,33 @@ BuiltInPrinter builtInPrinter(const ResourceType& type) {
               if (const json* c = at(o, {"spec", "containers"}); c && c->is_array()) {
                 total = static_cast<std::int64_t>(c->size());
               }
+              std::string status = str(o, {"status", "reason"}, str(o, {"status", "phase"}, "Pending"));
+              // kubectl's printPod: the last container (in status order) with a waiting or
+              // terminated reason names the pod's STATUS (CrashLoopBackOff, Error, ...); a
+              // terminated one without a reason shows its signal or exit code.
+              bool running = false;
               if (const json* s = at(o, {"status", "containerStatuses"}); s && s->is_array()) {
-                for (const auto& cs : *s) {
-                  ready += cs.value("ready", false) ? 1 : 0;
-                  restarts += cs.value("restartCount", 0);
+                for (auto cs = s->rbegin(); cs != s->rend(); ++cs) {
+                  ready += cs->value("ready", false) ? 1 : 0;
+                  restarts += cs->value("restartCount", 0);
+                  const std::string waiting = str(*cs, {"state", "waiting", "reason"});
+                  const json* terminated = at(*cs, {"state", "terminated"});
+                  if (!waiting.empty()) {
+                    status = waiting;
+                  } else if (terminated != nullptr && !str(*terminated, {"reason"}).empty()) {
+                    status = str(*terminated, {"reason"});
+                  } else if (terminated != nullptr) {
+                    const int signal = terminated->value("signal", 0);
+                    status = signal != 0 ? "Signal:" + std::to_string(signal)
+                                         : "ExitCode:" + std::to_string(terminated->value("exitCode", 0));
+                  } else if (cs->value("ready", false) && at(*cs, {"state", "running"}) != nullptr) {
+                    running = true;
+                  }
                 }
               }
-              std::string status = str(o, {"status", "reason"}, str(o, {"status", "phase"}, "Pending"));
+              if (status == "Completed" && running) {
+                status = "Running";
+              }
               if (at(o, {"metadata", "deletionTimestamp"}) != nullptr) {
                 status = "Terminating";
               }

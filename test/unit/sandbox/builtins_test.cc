@@ -126,6 +126,20 @@ TEST_F(ApiServerTest, PodsGetCreateDefaultsStatusThroughTheSubresourceAndTheirPr
   clock_.advance(10min);
   const json table = json::parse(call("GET", pods, "", {{"Accept", kTableAccept}}).body);
   EXPECT_EQ(table["rows"][0]["cells"], (json{"p", "1/1", "Running", "2", "10m"}));
+
+  // As kubectl prints it: a container's waiting or terminated reason is the pod's STATUS.
+  const auto statusColumn = [&](const json& state) {
+    pod = json::parse(call("GET", pods + "/p").body);
+    pod["status"]["containerStatuses"][0]["state"] = state;
+    pod["status"]["containerStatuses"][0]["ready"] = false;
+    put(pods + "/p/status", pod);
+    return json::parse(call("GET", pods, "", {{"Accept", kTableAccept}}).body)["rows"][0]["cells"][2];
+  };
+  EXPECT_EQ(statusColumn({{"waiting", {{"reason", "CrashLoopBackOff"}}}}), "CrashLoopBackOff");
+  EXPECT_EQ(statusColumn({{"terminated", {{"reason", "Error"}, {"exitCode", 1}}}}), "Error");
+  EXPECT_EQ(statusColumn({{"terminated", {{"exitCode", 137}, {"signal", 9}}}}), "Signal:9");
+  EXPECT_EQ(statusColumn({{"terminated", {{"exitCode", 3}}}}), "ExitCode:3");
+  EXPECT_EQ(statusColumn({{"running", json::object()}}), "Running");
 }
 
 TEST_F(ApiServerTest, InvalidLabelsAreRefused) {
