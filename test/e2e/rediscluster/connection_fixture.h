@@ -2,6 +2,7 @@
 // target c6-dest and their connections (seed 000), and the checks the connection tests share.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <regex>
 #include <sstream>
@@ -11,8 +12,6 @@
 #include "cluster_fixture.h"
 
 namespace rdr::sandbox::testing {
-
-using namespace std::chrono_literals;
 
 inline constexpr const char* kFinalizer = "redis.middleware.alauda.io/detach";
 inline const std::string kSourcePassword = "c6-e2e-password";
@@ -106,7 +105,7 @@ protected:
     std::string ip;
     EXPECT_TRUE(eventually(
         [&] { return !(ip = jsonpath("svc c6-external", "{.status.loadBalancer.ingress[0].ip}")).empty(); },
-        30s));
+        std::chrono::seconds(30)));
     return ip;
   }
 
@@ -117,7 +116,8 @@ protected:
   // Waits until the connection's status is `state` and its message satisfies `message_ok`.
   void expectConnection(const std::string& name, const std::string& state,
                         const std::function<bool(const std::string&)>& message_ok,
-                        const std::string& expected, std::chrono::seconds timeout = 30s) {
+                        const std::string& expected,
+                        std::chrono::seconds timeout = std::chrono::seconds(30)) {
     std::string seen;
     const bool reached = eventually(
         [&] {
@@ -134,7 +134,8 @@ protected:
   }
 
   void expectConnection(const std::string& name, const std::string& state,
-                        const std::string& exact_message, std::chrono::seconds timeout = 30s) {
+                        const std::string& exact_message,
+                        std::chrono::seconds timeout = std::chrono::seconds(30)) {
     expectConnection(
         name, state, [&](const std::string& m) { return m == exact_message; },
         "\"" + exact_message + "\"", timeout);
@@ -209,7 +210,7 @@ protected:
           return replication.find("master_host:127.0.0.1\r") != std::string::npos &&
                  replication.find("master_port:0\r") != std::string::npos;
         },
-        5s))
+        std::chrono::seconds(5)))
         << replication;
     EXPECT_NE(redisCli("c6-dest", leader, "SET paused yes").out.find("READONLY"), std::string::npos)
         << "a paused target is read-only";
