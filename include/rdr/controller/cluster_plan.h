@@ -44,6 +44,9 @@ struct SourceState {
   std::string resync_evidence; // e.g. "the source's sync_partial_ok went from 3 to 4"
   // The ActiveRedisConnection that drives the cluster; empty for spec.replicaMode.
   std::string connection;
+  // That connection is being deleted (it still holds its finalizer): the leader is promoted,
+  // then the finalizer goes (FinishDetach).
+  bool detaching = false;
   // The connection's spec.pause: the leader follows nobody (the restart fence's address),
   // read-only, keeping its replication position; the source is not contacted.
   bool paused = false;
@@ -114,10 +117,16 @@ struct RecordEvent {
 };
 struct CountFailover {};
 struct CountPromotion {};
+// The detach of a deleted ActiveRedisConnection is done: its finalizer goes (the API server then
+// deletes it), with an Event Detached on it saying `message`.
+struct FinishDetach {
+  std::string connection;
+  std::string message;
+};
 
 using Action = std::variant<CreateObject, UpdateConfigMapData, DeleteObject, SetPodRoleLabel,
                             PromotePod, FollowPrimary, Switchover, RecordEvent, CountFailover,
-                            CountPromotion>;
+                            CountPromotion, FinishDetach>;
 
 struct ClusterPlan {
   // The status to write. The executor writes it before any other action when it differs from the

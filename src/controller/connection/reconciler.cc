@@ -1,13 +1,12 @@
 // One ActiveRedisConnection reconcile: read the caches and the Secret, plan, then write.
 #include "reconciler.h"
 
-#include <algorithm>
-
 #include <spdlog/spdlog.h>
 
 #include "rdr/api/well_known.h"
 #include "rdr/common/base64.h"
 #include "rdr/controller/connection_drive.h"
+#include "rdr/runtime/object_writes.h"
 
 namespace rdr::controller {
 
@@ -45,7 +44,13 @@ ActiveRedisConnectionReconciler::reconcileConnection(const kube::ObjectKey& key)
   const ConnectionPlan plan = planConnection(inputs);
 
   if (plan.finalizer != FinalizerChange::None) {
-    RDR_ASSIGN_OR_RETURN(object, changeFinalizer(*object, plan.finalizer));
+    // A Conflict comes back to the runtime, which requeues at once with the fresh object.
+    RDR_ASSIGN_OR_RETURN(object, runtime::changeFinalizer(
+                                     deps_.client, kube::resources::activeRedisConnections(),
+                                     *object, kConnectionFinalizer,
+                                     plan.finalizer == FinalizerChange::Add
+                                         ? runtime::FinalizerChange::Add
+                                         : runtime::FinalizerChange::Remove));
     if (!object) {
       spdlog::info("ActiveRedisConnection {} is deleted: there was nothing to detach.",
                    key.toString());
@@ -53,7 +58,8 @@ ActiveRedisConnectionReconciler::reconcileConnection(const kube::ObjectKey& key)
     }
   }
   if (plan.status != parsed->status) {
-    RDR_RETURN_IF_ERROR(writeStatus(*object, plan.status));
+    RDR_RETURN_IF_ERROR(runtime::writeStatus(deps_.client, kube::resources::activeRedisConnections(),
+                                             *object, api::toJson(plan.status)));
     if (const auto event = transitionEvent(parsed->status, plan.status)) {
       deps_.events.event(*object,
                          event->warning ? runtime::EventType::Warning : runtime::EventType::Normal,
@@ -111,56 +117,6 @@ ActiveRedisConnectionReconciler::readSecret(const api::ActiveRedisConnection& co
   const json data = secret->value("data", json::object());
   const auto password = base64Decode(data.value(std::string(api::kSecretPasswordKey), ""));
   return password && !password->empty() ? ConnectionSecret::Ready : ConnectionSecret::NoPassword;
-}
-
-Result<std::optional<json>>
-ActiveRedisConnectionReconciler::changeFinalizer(const json& object, FinalizerChange change) {
-  json updated = object;
-  json& finalizers = updated["metadata"]["finalizers"];
-  if (!finalizers.is_array()) {
-    finalizers = json::array();
-  }
-  const std::string finalizer(kConnectionFinalizer);
-  if (change == FinalizerChange::Add) {
-    finalizers.push_back(finalizer);
-  } else {
-    finalizers.erase(std::remove(finalizers.begin(), finalizers.end(), json(finalizer)),
-                     finalizers.end());
-  }
-  const std::string name =
-      object["metadata"].value("namespace", "") + "/" + object["metadata"].value("name", "");
-  auto written = deps_.client.update(kube::resources::activeRedisConnections(), updated);
-  if (!written) {
-    if (change == FinalizerChange::Remove && written.error().is(ErrorCode::NotFound)) {
-      return std::optional<json>(); // someone else removed the last finalizer first
-    }
-    // A Conflict comes back to the runtime, which requeues at once with the fresh object.
-    const std::string verb = change == FinalizerChange::Add ? "adding" : "removing";
-    return written.error().wrap(verb + " the finalizer of ActiveRedisConnection " + name);
-  }
-  if (change == FinalizerChange::Remove && finalizers.empty()) {
-    return std::optional<json>(); // the API server deletes it now
-  }
-  return std::optional<json>(std::move(written).value());
-}
-
-Status
-ActiveRedisConnectionReconciler::writeStatus(const json& object,
-                                             const api::ActiveRedisConnectionStatus& status) {
-  json updated = {{"apiVersion", object.value("apiVersion", "")},
-                  {"kind", object.value("kind", "")},
-                  {"metadata",
-                   {{"name", object["metadata"].value("name", "")},
-                    {"namespace", object["metadata"].value("namespace", "")},
-                    {"resourceVersion", object["metadata"].value("resourceVersion", "")}}},
-                  {"status", api::toJson(status)}};
-  auto written = deps_.client.updateStatus(kube::resources::activeRedisConnections(), updated);
-  if (!written) {
-    return written.error().wrap("writing the status of ActiveRedisConnection " +
-                                object["metadata"].value("namespace", "") + "/" +
-                                object["metadata"].value("name", ""));
-  }
-  return okStatus();
 }
 
 } // namespace rdr::controller

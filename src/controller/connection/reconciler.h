@@ -37,9 +37,6 @@ private:
   Result<ConnectionInputs> gather(const api::ActiveRedisConnection& connection);
   Result<ConnectionSecret> readSecret(const api::ActiveRedisConnection& connection);
   // @return the stored object after the change; nothing when the object is gone.
-  Result<std::optional<nlohmann::json>> changeFinalizer(const nlohmann::json& object,
-                                                        FinalizerChange change);
-  Status writeStatus(const nlohmann::json& object, const api::ActiveRedisConnectionStatus& status);
 
   ConnectionReconcilerDependencies deps_;
 };

@@ -1,6 +1,9 @@
 // Executes plan actions: Kubernetes writes, Redis commands, Events and counters.
 #include "execute.h"
 
+#include "rdr/controller/connection_drive.h"
+#include "rdr/runtime/object_writes.h"
+
 #include <spdlog/spdlog.h>
 
 #include "rdr/kube/resource.h"
@@ -127,6 +130,20 @@ public:
     if (context_.metrics) {
       context_.metrics->countPromotion(namespace_, cluster_);
     }
+    return okStatus();
+  }
+
+  Status operator()(const FinishDetach& action) {
+    const kube::Resource connections = kube::resources::activeRedisConnections();
+    auto object = context_.client.get(connections, {namespace_, action.connection});
+    if (!object) {
+      return object.error().is(ErrorCode::NotFound) ? okStatus() : object.error();
+    }
+    RDR_RETURN_IF_ERROR(runtime::changeFinalizer(context_.client, connections, *object,
+                                                 kConnectionFinalizer,
+                                                 runtime::FinalizerChange::Remove));
+    context_.events.event(*object, runtime::EventType::Normal, "Detached", action.message);
+    spdlog::info("ActiveRedisConnection {}/{}: {}", namespace_, action.connection, action.message);
     return okStatus();
   }
 

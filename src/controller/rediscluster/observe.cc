@@ -262,6 +262,7 @@ Status Observer::observeConnection(const api::RedisCluster& cluster, const Conne
   source.port = chosen.port;
   source.address = api::formatHostPort(chosen.host, chosen.port);
   source.connection = connection.metadata.name;
+  source.detaching = detaching;
   observed.observation.source = std::move(source);
   return okStatus();
 }

@@ -63,6 +63,35 @@ std::optional<ClusterObservation> withPasswordRefusals(const ClusterObservation&
   return adjusted;
 }
 
+// When the detach of a deleted ActiveRedisConnection is done (FinishDetach, the plan's last
+// action):
+// 1. the cluster's spec is refused (`primary` absent): it never followed the source, so there is
+//    nothing to detach;
+// 2. the primary answered as a master in this round's observation, taken before this round's
+//    actions: the promotion ran in an earlier round and was seen to hold.
+void planDetach(const ClusterObservation& observation, std::optional<int> primary,
+                ClusterPlan& plan) {
+  if (!observation.source || !observation.source->detaching) {
+    return;
+  }
+  const std::string& name = observation.cluster.metadata.name;
+  const std::string& connection = observation.source->connection;
+  if (!primary) { // rule 1
+    plan.actions.emplace_back(FinishDetach{
+        connection, "RedisCluster " + name + " is not served (its spec is refused), so it never "
+                    "followed the source: there is nothing to detach."});
+    return;
+  }
+  const auto pod = observation.pods.find(*primary);
+  if (pod != observation.pods.end() && pod->second.node &&
+      pod->second.node->role == replication::NodeRole::Master) { // rule 2
+    plan.actions.emplace_back(FinishDetach{
+        connection, "RedisCluster " + name + " is detached from " + observation.source->address +
+                        ": " + pod->second.pod.name +
+                        " ran REPLICAOF NO ONE and accepts writes as an independent primary."});
+  }
+}
+
 ClusterPlan planObservation(const ClusterObservation& observation) {
   const api::RedisCluster& cluster = observation.cluster;
   ClusterPlan plan;
@@ -82,11 +111,13 @@ ClusterPlan planObservation(const ClusterObservation& observation) {
     ready.message = refused->second;
     ready.observed_generation = cluster.metadata.generation;
     api::setCondition(plan.status.conditions, ready, observation.now);
+    planDetach(observation, std::nullopt, plan);
     return plan;
   }
   detail::planInfrastructure(observation, plan);
   const detail::RoleDecision roles = detail::planRoles(observation, plan);
   detail::planStatus(observation, roles, plan);
+  planDetach(observation, roles.primary_ordinal, plan);
   return plan;
 }
 

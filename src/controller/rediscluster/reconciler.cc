@@ -8,6 +8,7 @@
 #include "execute.h"
 #include "rdr/api/names.h"
 #include "rdr/api/redis_cluster.h"
+#include "rdr/runtime/object_writes.h"
 
 namespace rdr::controller {
 
@@ -61,26 +62,21 @@ Result<runtime::ReconcileResult> RedisClusterReconciler::reconcileCluster(const 
 
   // Status first: the primary the plan chose is recorded before anything acts on it (invariant 2).
   if (shouldWriteStatus(key, cluster.status, plan.status)) {
-    RDR_RETURN_IF_ERROR(writeStatus(*object, plan.status));
+    RDR_RETURN_IF_ERROR(runtime::writeStatus(deps_.client, kube::resources::redisClusters(),
+                                             *object, api::toJson(plan.status)));
     std::lock_guard lock(mutex_);
     last_status_write_[key.toString()] = deps_.clock.now();
   }
   exportMetrics(cluster, plan.status);
-  if (plan.spec_refused) {
-    if (link && link->connection.metadata.deletion_timestamp) { // never served: nothing to detach
-      RDR_RETURN_IF_ERROR(dropFinalizer(
-          *link, "RedisCluster " + cluster.metadata.name +
-                     " is not served (its spec is refused), so it never followed the source: "
-                     "there is nothing to detach."));
-    }
-    spdlog::warn("RedisCluster {} is not served: {}.", key.toString(),
-                 plan.status.conditions.empty() ? "" : plan.status.conditions.front().message);
-    return runtime::ReconcileResult{}; // back when the spec changes
-  }
-
   ExecutionContext context{deps_.client, deps_.connector, deps_.events, deps_.metrics, deps_.clock,
                            deps_.sleeper, *object, redis::Credentials{std::nullopt, observed.password},
                            observed.source_password};
+  if (plan.spec_refused) {
+    spdlog::warn("RedisCluster {} is not served: {}.", key.toString(),
+                 plan.status.conditions.empty() ? "" : plan.status.conditions.front().message);
+    RDR_RETURN_IF_ERROR(executeActions(plan.actions, context)); // at most a FinishDetach
+    return runtime::ReconcileResult{}; // back when the spec changes
+  }
   if (Status executed = executeActions(plan.actions, context); !executed) {
     // Redis and API hiccups are retried at the next probe tick, which keeps probing (and
     // failure detection) going instead of backing off for minutes.
@@ -89,9 +85,6 @@ Result<runtime::ReconcileResult> RedisClusterReconciler::reconcileCluster(const 
     }
     spdlog::warn("RedisCluster {}: {}; retrying in {} ms.", key.toString(),
                  executed.error().toString(), plan.requeue_after.count());
-  }
-  if (link && link->connection.metadata.deletion_timestamp) {
-    RDR_RETURN_IF_ERROR(finishDetach(*link, observed, plan));
   }
   // The next probe round starts one interval after this one started, not after it ended: a
   // frozen pod makes a round last its probe timeout, which would otherwise stretch failure
@@ -135,56 +128,6 @@ Result<std::optional<ConnectionLink>> RedisClusterReconciler::drivingConnection(
   return std::optional<ConnectionLink>();
 }
 
-// The detach of a deleted connection is done when the leader answered as a master in this
-// round's observation, before this round's actions: the promotion ran in an earlier round and was
-// seen to hold. Then the finalizer goes (the API server deletes the connection), with an Event.
-Status RedisClusterReconciler::finishDetach(const ConnectionLink& link, const ObservedCluster& observed,
-                                            const ClusterPlan& plan) {
-  const ClusterObservation& observation = observed.observation;
-  const auto ordinal =
-      api::podOrdinal(observation.cluster.metadata.name, plan.status.current_primary);
-  const auto leader = ordinal ? observation.pods.find(*ordinal) : observation.pods.end();
-  if (leader == observation.pods.end() || !leader->second.node ||
-      leader->second.node->role != replication::NodeRole::Master) {
-    return okStatus(); // not yet: the promotion runs (or is retried) first
-  }
-  return dropFinalizer(link, "RedisCluster " + observation.cluster.metadata.name +
-                                " is detached from " + observation.source->address + ": " +
-                                leader->second.pod.name +
-                                " ran REPLICAOF NO ONE and accepts writes as an independent "
-                                "primary.");
-}
-
-Status RedisClusterReconciler::dropFinalizer(const ConnectionLink& link, const std::string& message) {
-  const auto& finalizers = link.connection.metadata.finalizers;
-  if (std::find(finalizers.begin(), finalizers.end(), kConnectionFinalizer) == finalizers.end()) {
-    return okStatus();
-  }
-  const kube::ObjectKey key{link.connection.metadata.namespace_, link.connection.metadata.name};
-  auto object = deps_.connections->get(key);
-  if (!object) {
-    return okStatus();
-  }
-  json updated = *object;
-  json kept = json::array();
-  for (const json& finalizer : updated["metadata"].value("finalizers", json::array())) {
-    if (finalizer != kConnectionFinalizer) {
-      kept.push_back(finalizer);
-    }
-  }
-  updated["metadata"]["finalizers"] = kept;
-  auto written = deps_.client.update(kube::resources::activeRedisConnections(), updated);
-  if (!written) {
-    if (written.error().is(ErrorCode::NotFound)) {
-      return okStatus();
-    }
-    return written.error().wrap("removing the finalizer of ActiveRedisConnection " + key.toString());
-  }
-  deps_.events.event(updated, runtime::EventType::Normal, "Detached", message);
-  spdlog::info("ActiveRedisConnection {}: {}", key.toString(), message);
-  return okStatus();
-}
-
 bool RedisClusterReconciler::shouldWriteStatus(const kube::ObjectKey& key,
                                                const api::RedisClusterStatus& stored,
                                                const api::RedisClusterStatus& planned) {
@@ -196,23 +139,6 @@ bool RedisClusterReconciler::shouldWriteStatus(const kube::ObjectKey& key,
     }
   }
   return statusWriteDue(stored, planned, last, deps_.clock.now(), kOffsetRefresh);
-}
-
-Status RedisClusterReconciler::writeStatus(const json& object, const api::RedisClusterStatus& status) {
-  json updated = {{"apiVersion", object.value("apiVersion", "")},
-                  {"kind", object.value("kind", "")},
-                  {"metadata",
-                   {{"name", object["metadata"].value("name", "")},
-                    {"namespace", object["metadata"].value("namespace", "")},
-                    {"resourceVersion", object["metadata"].value("resourceVersion", "")}}},
-                  {"status", api::toJson(status)}};
-  auto written = deps_.client.updateStatus(kube::resources::redisClusters(), updated);
-  if (!written) {
-    return written.error().wrap("writing the status of RedisCluster " +
-                                object["metadata"].value("namespace", "") + "/" +
-                                object["metadata"].value("name", ""));
-  }
-  return okStatus();
 }
 
 // Seed 003's series for an in-cluster primary: the largest lag of a replica behind the primary,

@@ -40,14 +40,8 @@ private:
   Result<runtime::ReconcileResult> reconcileCluster(const kube::ObjectKey& key);
   // The ActiveRedisConnection that drives the cluster (decideDriver), if any.
   Result<std::optional<ConnectionLink>> drivingConnection(const api::RedisCluster& cluster);
-  // After a detach: once the leader was seen as a master, the connection's finalizer goes.
-  Status finishDetach(const ConnectionLink& link, const ObservedCluster& observed,
-                      const ClusterPlan& plan);
-  // Removes the connection's finalizer (the API server then deletes it) with an Event `Detached`.
-  Status dropFinalizer(const ConnectionLink& link, const std::string& message);
   bool shouldWriteStatus(const kube::ObjectKey& key, const api::RedisClusterStatus& stored,
                          const api::RedisClusterStatus& planned);
-  Status writeStatus(const nlohmann::json& object, const api::RedisClusterStatus& status);
   void exportMetrics(const api::RedisCluster& cluster, const api::RedisClusterStatus& status);
 
   // How often a status whose only change is offsets and lag is written.

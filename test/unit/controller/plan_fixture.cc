@@ -51,6 +51,8 @@ std::vector<std::string> describe(const std::vector<Action>& actions) {
             return std::string("event ") + (a.warning ? "Warning " : "Normal ") + a.reason;
           } else if constexpr (std::is_same_v<T, CountPromotion>) {
             return "count promotion";
+          } else if constexpr (std::is_same_v<T, FinishDetach>) {
+            return "finish detach " + a.connection;
           } else {
             return "count failover";
           }

@@ -232,6 +232,31 @@ TEST(PlanReplicaMode, AConnectionSourceNotAllowedIsALinkProblemNotARefusal) {
   EXPECT_EQ(condition(plan, "ReplicationHealthy")->reason, "SourceLinkDown");
 }
 
+// Deleting the driving ActiveRedisConnection: the leader is promoted first; the finalizer goes
+// only once the leader was seen as a master (planDetach rules), or at once for a refused spec.
+TEST(PlanReplicaMode, ADetachFinishesOnceTheLeaderIsAMaster) {
+  ClusterObservation observation = replicatingCluster();
+  observation.cluster.spec.replica_mode->promote = true; // drivenCluster() of a deleted connection
+  observation.source->connection = "cache-conn";
+  observation.source->detaching = true;
+  EXPECT_EQ(describe(planCluster(observation).actions),
+            (Lines{"promote cache-0", "count promotion", "event Normal Promoted"}));
+
+  observation.pods[0].node = masterNode(4000, 2);
+  observation.pods[1].node = replicaNode(0, 4000);
+  observation.pods[2].node = replicaNode(0, 4000);
+  const ClusterPlan done = planCluster(observation);
+  EXPECT_EQ(describe(done.actions), (Lines{"finish detach cache-conn"}));
+  EXPECT_EQ(std::get<FinishDetach>(done.actions.back()).message,
+            "RedisCluster cache is detached from 127.0.11.5:6379: cache-0 ran REPLICAOF NO ONE and "
+            "accepts writes as an independent primary.");
+
+  observation.cluster.spec.mode = api::ClusterMode::Cluster; // refused: never followed anything
+  const ClusterPlan refused = planCluster(observation);
+  EXPECT_TRUE(refused.spec_refused);
+  EXPECT_EQ(describe(refused.actions), (Lines{"finish detach cache-conn"}));
+}
+
 TEST(PlanReplicaMode, PromotedStatusSaysSoAndDropsTheLink) {
   ClusterObservation observation = replicatingCluster();
   observation.cluster.spec.replica_mode->promote = true;
