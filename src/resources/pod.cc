@@ -7,6 +7,7 @@
 #include "rdr/api/well_known.h"
 #include "rdr/resources/metadata.h"
 #include "rdr/resources/redis_conf.h"
+#include "pod_shape.h"
 
 namespace rdr::resources {
 namespace {
@@ -15,7 +16,6 @@ using nlohmann::json;
 
 constexpr std::string_view kConfigVolume = "config";
 constexpr std::string_view kDataVolume = "data";
-constexpr std::string_view kTmpVolume = "tmp";
 
 // Why passwords travel as `sh -c` expansions of secretKeyRef variables:
 // 1. nothing secret is written in the pod spec, the ConfigMap or a file (invariant 5); the spec
@@ -87,15 +87,6 @@ json secretEnv(std::string_view name, const std::string& secret) {
            {{"secretKeyRef", {{"name", secret}, {"key", api::kSecretPasswordKey}}}}}};
 }
 
-json execProbe(const std::string& script, int initial_delay, int period, int failures) {
-  return {{"exec", {{"command", {"sh", "-c", script}}}},
-          {"initialDelaySeconds", initial_delay},
-          {"periodSeconds", period},
-          {"timeoutSeconds", 5},
-          {"failureThreshold", failures},
-          {"successThreshold", 1}};
-}
-
 // The Secret holding the password of whom the pod follows: the upstream's, or for a master the
 // cluster's own (so that a later REPLICAOF to a peer authenticates without a restart).
 std::optional<std::string> masterAuthSecret(const api::RedisCluster& cluster,
@@ -128,17 +119,13 @@ json container(const api::RedisCluster& cluster, const BootRole& role) {
       {"env", std::move(env)},
       {"ports",
        {{{"name", kRedisPortName}, {"containerPort", api::kRedisPort}, {"protocol", "TCP"}}}},
-      {"readinessProbe", execProbe(readinessScript(), 5, 5, 3)},
-      {"livenessProbe", execProbe(livenessScript(), 30, 10, 6)},
-      {"securityContext",
-       {{"allowPrivilegeEscalation", false},
-        {"capabilities", {{"drop", {"ALL"}}}},
-        {"readOnlyRootFilesystem", true},
-        {"runAsNonRoot", true}}},
+      {"readinessProbe", detail::execProbe(readinessScript(), 5, 5, 3)},
+      {"livenessProbe", detail::execProbe(livenessScript(), 30, 10, 6)},
+      {"securityContext", detail::containerSecurityContext()},
       {"volumeMounts",
        {{{"name", kConfigVolume}, {"mountPath", kConfigMountPath}, {"readOnly", true}},
         {{"name", kDataVolume}, {"mountPath", kDataDir}},
-        {{"name", kTmpVolume}, {"mountPath", "/tmp"}}}},
+        detail::tmpVolumeMount()}},
   };
   if (!args.empty()) {
     out["args"] = std::move(args);
@@ -161,8 +148,7 @@ json volumes(const api::RedisCluster& cluster, int ordinal) {
   }
   return {{{"name", kConfigVolume},
            {"configMap", {{"name", api::configMapName(cluster.metadata.name)}}}},
-          std::move(data),
-          {{"name", kTmpVolume}, {"emptyDir", {{"sizeLimit", "64Mi"}}}}};
+          std::move(data), detail::tmpVolume()};
 }
 
 } // namespace
@@ -189,25 +175,11 @@ Result<json> buildPod(const api::RedisCluster& cluster, int ordinal, const BootR
       {"automountServiceAccountToken", false},
       {"enableServiceLinks", false},
       {"terminationGracePeriodSeconds", kTerminationGracePeriodSeconds},
-      {"securityContext",
-       {{"runAsNonRoot", true},
-        {"runAsUser", kRedisUserId},
-        {"runAsGroup", kRedisUserId},
-        {"fsGroup", kRedisUserId},
-        {"fsGroupChangePolicy", "OnRootMismatch"},
-        {"seccompProfile", {{"type", "RuntimeDefault"}}}}},
+      {"securityContext", detail::podSecurityContext()},
       {"containers", {container(cluster, role)}},
       {"volumes", volumes(cluster, ordinal)},
   };
-  if (!cluster.spec.node_selector.empty()) {
-    spec["nodeSelector"] = cluster.spec.node_selector;
-  }
-  if (!cluster.spec.tolerations.is_null() && !cluster.spec.tolerations.empty()) {
-    spec["tolerations"] = cluster.spec.tolerations;
-  }
-  if (!cluster.spec.affinity.is_null() && !cluster.spec.affinity.empty()) {
-    spec["affinity"] = cluster.spec.affinity;
-  }
+  detail::applyScheduling(cluster, spec);
   return json{
       {"apiVersion", "v1"},
       {"kind", "Pod"},

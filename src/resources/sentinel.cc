@@ -6,6 +6,7 @@
 #include "rdr/api/names.h"
 #include "rdr/api/well_known.h"
 #include "rdr/resources/pod.h"
+#include "pod_shape.h"
 
 namespace rdr::resources {
 namespace {
@@ -13,7 +14,6 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kDataVolume = "data";
-constexpr std::string_view kTmpVolume = "tmp";
 
 // The configuration a Sentinel starts from, one directive a line:
 // 1. port 26379: clients and the other Sentinels reach it there (an argument may override it, as
@@ -89,15 +89,6 @@ std::string pingScript() {
          " ping 2>/dev/null)\" = PONG ]";
 }
 
-json execProbe(int initial_delay, int period, int failures) {
-  return {{"exec", {{"command", {"sh", "-c", pingScript()}}}},
-          {"initialDelaySeconds", initial_delay},
-          {"periodSeconds", period},
-          {"timeoutSeconds", 5},
-          {"failureThreshold", failures},
-          {"successThreshold", 1}};
-}
-
 json container(const api::RedisCluster& cluster) {
   return {
       {"name", kSentinelContainer},
@@ -107,19 +98,14 @@ json container(const api::RedisCluster& cluster) {
        {{{"name", kSentinelPortName},
          {"containerPort", api::kSentinelPort},
          {"protocol", "TCP"}}}},
-      {"readinessProbe", execProbe(5, 5, 3)},
+      {"readinessProbe", detail::execProbe(pingScript(), 5, 5, 3)},
       // More tolerant: a Sentinel that misses a few pings is still part of the quorum, and a
       // restart would only make it re-learn the peers.
-      {"livenessProbe", execProbe(15, 10, 6)},
+      {"livenessProbe", detail::execProbe(pingScript(), 15, 10, 6)},
       // As the data pods (pod.cc): restricted profile, read-only root.
-      {"securityContext",
-       {{"allowPrivilegeEscalation", false},
-        {"capabilities", {{"drop", {"ALL"}}}},
-        {"readOnlyRootFilesystem", true},
-        {"runAsNonRoot", true}}},
+      {"securityContext", detail::containerSecurityContext()},
       {"volumeMounts",
-       {{{"name", kDataVolume}, {"mountPath", kSentinelDataDir}},
-        {{"name", kTmpVolume}, {"mountPath", "/tmp"}}}},
+       {{{"name", kDataVolume}, {"mountPath", kSentinelDataDir}}, detail::tmpVolumeMount()}},
   };
 }
 
@@ -152,29 +138,14 @@ Result<json> buildSentinelPod(const api::RedisCluster& cluster, int index) {
       {"automountServiceAccountToken", false},
       {"enableServiceLinks", false},
       {"terminationGracePeriodSeconds", kSentinelTerminationGracePeriodSeconds},
-      {"securityContext",
-       {{"runAsNonRoot", true},
-        {"runAsUser", kRedisUserId},
-        {"runAsGroup", kRedisUserId},
-        {"fsGroup", kRedisUserId},
-        {"fsGroupChangePolicy", "OnRootMismatch"},
-        {"seccompProfile", {{"type", "RuntimeDefault"}}}}},
+      {"securityContext", detail::podSecurityContext()},
       {"containers", {container(cluster)}},
       // Sentinel's state is small and re-learnt, and the operator reconfigures a re-created
       // Sentinel: an emptyDir, never a PVC. /tmp as the data pods, for shells and exec tools.
       {"volumes",
-       {{{"name", kDataVolume}, {"emptyDir", json::object()}},
-        {{"name", kTmpVolume}, {"emptyDir", {{"sizeLimit", "64Mi"}}}}}},
+       {{{"name", kDataVolume}, {"emptyDir", json::object()}}, detail::tmpVolume()}},
   };
-  if (!cluster.spec.node_selector.empty()) {
-    spec["nodeSelector"] = cluster.spec.node_selector;
-  }
-  if (!cluster.spec.tolerations.is_null() && !cluster.spec.tolerations.empty()) {
-    spec["tolerations"] = cluster.spec.tolerations;
-  }
-  if (!cluster.spec.affinity.is_null() && !cluster.spec.affinity.empty()) {
-    spec["affinity"] = cluster.spec.affinity;
-  }
+  detail::applyScheduling(cluster, spec);
   return json{
       {"apiVersion", "v1"},
       {"kind", "Pod"},
