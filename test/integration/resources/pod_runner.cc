@@ -77,6 +77,13 @@ std::optional<int> waitPid(pid_t pid, std::chrono::milliseconds timeout) {
   }
 }
 
+// Every occurrence of `from` in `text` becomes `to` (a mount path becomes the pod's own dir).
+void replaceAll(std::string& text, const std::string& from, const std::string& to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+}
+
 void stopProcess(pid_t pid) {
   kill(pid, SIGTERM);
   if (!waitPid(pid, 5s)) {
@@ -234,11 +241,18 @@ RunningPod PodRunner::start(const json& pod, const std::string& redis_conf, int 
   std::string& script = argv.at(2);
   script.replace(script.find(kConfigPath), kConfigPath.size(), (dir / "redis.conf").string());
   const std::string marker(kRestartMarker);
-  const std::string local_marker = (dir / "tmp" / fs::path(marker).filename()).string();
-  for (size_t at = script.find(marker); at != std::string::npos;
-       at = script.find(marker, at + local_marker.size())) {
-    script.replace(at, marker.size(), local_marker);
+  replaceAll(script, marker, (dir / "tmp" / fs::path(marker).filename()).string());
+  std::map<std::string, std::string> env;
+  for (const auto& var : container.at("env")) {
+    const std::string secret = var.at("valueFrom").at("secretKeyRef").at("name");
+    env[var.at("name")] = secrets_.count(secret) != 0 ? secrets_.at(secret) : "";
   }
+  return launch(container, std::move(argv), env, dir, port);
+}
+
+RunningPod PodRunner::launch(const json& container, std::vector<std::string> argv,
+                             const std::map<std::string, std::string>& env,
+                             const fs::path& dir, int port) {
   for (const auto& arg : container.value("args", json::array())) {
     argv.push_back(arg.get<std::string>());
   }
@@ -248,11 +262,6 @@ RunningPod PodRunner::start(const json& pod, const std::string& redis_conf, int 
   const std::vector<std::string> overrides = {"--bind", "127.0.0.1", "--port",
                                               std::to_string(running.port)};
   argv.insert(argv.end(), overrides.begin(), overrides.end());
-  std::map<std::string, std::string> env;
-  for (const auto& var : container.at("env")) {
-    const std::string secret = var.at("valueFrom").at("secretKeyRef").at("name");
-    env[var.at("name")] = secrets_.count(secret) != 0 ? secrets_.at(secret) : "";
-  }
   // argv[0] is "sh" already: execve runs /bin/sh with the pod's command as written.
   running.pid = spawn(argv, env, running.log);
   pids_.push_back(running.pid);
@@ -264,25 +273,8 @@ RunningPod PodRunner::startSentinel(const json& pod, int port) {
   const fs::path dir = work_dir_ / pod.at("metadata").at("name").get<std::string>();
   fs::create_directories(dir / "data");
   std::vector<std::string> argv = container.at("command").get<std::vector<std::string>>();
-  std::string& script = argv.at(2);
-  const std::string mount(kSentinelDataDir);
-  const std::string local = (dir / "data").string();
-  for (size_t at = script.find(mount); at != std::string::npos;
-       at = script.find(mount, at + local.size())) {
-    script.replace(at, mount.size(), local);
-  }
-  for (const auto& arg : container.value("args", json::array())) {
-    argv.push_back(arg.get<std::string>());
-  }
-  RunningPod running;
-  running.port = port != 0 ? port : freeLoopbackPort();
-  running.log = dir / "redis.log";
-  const std::vector<std::string> overrides = {"--bind", "127.0.0.1", "--port",
-                                              std::to_string(running.port)};
-  argv.insert(argv.end(), overrides.begin(), overrides.end());
-  running.pid = spawn(argv, {}, running.log);
-  pids_.push_back(running.pid);
-  return running;
+  replaceAll(argv.at(2), std::string(kSentinelDataDir), (dir / "data").string());
+  return launch(container, std::move(argv), {}, dir, port);
 }
 
 void PodRunner::crash(const RunningPod& pod) {

@@ -92,6 +92,11 @@ public:
   void stopAll();
 
 private:
+  // Appends the container's args and `--bind 127.0.0.1 --port <port or a free one>`, then execs.
+  RunningPod launch(const nlohmann::json& container, std::vector<std::string> argv,
+                    const std::map<std::string, std::string>& env,
+                    const std::filesystem::path& dir, int port);
+
   std::filesystem::path work_dir_;
   std::map<std::string, std::string> secrets_;
   std::vector<pid_t> pids_;
