@@ -9,7 +9,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "integration/resources/pod_runner.h"
+#include "integration/resources/pod_runner_test.h"
 #include "rdr/resources/pod.h"
 #include "rdr/resources/redis_conf.h"
 #include "unit/resources/test_clusters.h"
@@ -31,39 +31,13 @@ using testing::waitFor;
 const std::string kLocalPassword = "local pa\"ss $HOME 'x'";
 const std::string kSourcePassword = "source-password-42";
 
-class RedisPodIntegrationTest : public ::testing::Test {
+class RedisPodIntegrationTest : public testing::PodRunnerTest {
 protected:
   void SetUp() override {
-    for (const char* tool : {"/usr/bin/redis-server", "/usr/bin/redis-cli"}) {
-      if (!fs::exists(tool)) {
-        GTEST_SKIP() << tool << " is not installed (apt-get install redis-server)";
-      }
-    }
-    std::string pattern = (fs::temp_directory_path() / "rdr-resources-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    work_dir_ = pattern;
-    runner_ = std::make_unique<PodRunner>(
-        work_dir_, std::map<std::string, std::string>{{"sessions-password", kLocalPassword},
-                                                      {"dr-redis-auth", kLocalPassword},
-                                                      {"cache-auth", kSourcePassword},
-                                                      {"prod-redis-auth", kSourcePassword}});
-  }
-
-  // Every process is stopped even when an assertion failed; the logs are shown on failure.
-  void TearDown() override {
-    if (runner_) {
-      runner_->stopAll();
-    }
-    if (!work_dir_.empty()) {
-      if (HasFailure()) {
-        for (const auto& entry : fs::recursive_directory_iterator(work_dir_)) {
-          if (entry.path().filename() == "redis.log") {
-            std::cerr << "--- " << entry.path() << "\n" << testing::readText(entry.path());
-          }
-        }
-      }
-      fs::remove_all(work_dir_);
-    }
+    startRunner("rdr-resources", {{"sessions-password", kLocalPassword},
+                                  {"dr-redis-auth", kLocalPassword},
+                                  {"cache-auth", kSourcePassword},
+                                  {"prod-redis-auth", kSourcePassword}});
   }
 
   RunningPod startPod(const api::RedisCluster& cluster, int ordinal, const BootRole& role) {
@@ -93,8 +67,6 @@ protected:
     return Upstream{"127.0.0.1", pod.port, std::move(secret)};
   }
 
-  fs::path work_dir_;
-  std::unique_ptr<PodRunner> runner_;
 };
 
 api::RedisCluster sessionsWithUserDirectives() {

@@ -10,7 +10,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "integration/resources/pod_runner.h"
+#include "integration/resources/pod_runner_test.h"
 #include "rdr/api/derived.h"
 #include "rdr/resources/pod.h"
 #include "rdr/resources/redis_conf.h"
@@ -54,36 +54,10 @@ int commentedPasswords(const fs::path& conf) {
   return count;
 }
 
-class SentinelIntegrationTest : public ::testing::Test {
+class SentinelIntegrationTest : public testing::PodRunnerTest {
 protected:
   void SetUp() override {
-    for (const char* tool : {"/usr/bin/redis-server", "/usr/bin/redis-cli"}) {
-      if (!fs::exists(tool)) {
-        GTEST_SKIP() << tool << " is not installed (apt-get install redis-server)";
-      }
-    }
-    std::string pattern = (fs::temp_directory_path() / "rdr-sentinel-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    work_dir_ = pattern;
-    runner_ = std::make_unique<PodRunner>(
-        work_dir_, std::map<std::string, std::string>{{"prod-redis-auth", kPassword}});
-  }
-
-  // Every process is stopped even when an assertion failed; the logs are shown on failure.
-  void TearDown() override {
-    if (runner_) {
-      runner_->stopAll();
-    }
-    if (!work_dir_.empty()) {
-      if (HasFailure()) {
-        for (const auto& entry : fs::recursive_directory_iterator(work_dir_)) {
-          if (entry.path().filename() == "redis.log") {
-            std::cerr << "--- " << entry.path() << "\n" << testing::readText(entry.path());
-          }
-        }
-      }
-      fs::remove_all(work_dir_);
-    }
+    startRunner("rdr-sentinel", std::map<std::string, std::string>{{"prod-redis-auth", kPassword}});
   }
 
   RunningPod startData(int ordinal, const BootRole& role) {
@@ -150,8 +124,6 @@ protected:
 
   api::RedisCluster cluster_ = testing::seedProdRedis();
   std::string master_ = api::effectiveMasterName(cluster_);
-  fs::path work_dir_;
-  std::unique_ptr<PodRunner> runner_;
 };
 
 TEST_F(SentinelIntegrationTest, SentinelsMonitorDiscoverEachOtherAndFailOverToAReplica) {
