@@ -12,6 +12,13 @@
 
 namespace rdr::sandbox::testing {
 
+// A Secret manifest whose key "password" holds `password` (stringData).
+inline std::string passwordSecret(const std::string& ns, const std::string& name,
+                                  const std::string& password) {
+  return "apiVersion: v1\nkind: Secret\nmetadata:\n  name: " + name + "\n  namespace: " + ns +
+         "\nstringData:\n  password: " + password + "\n";
+}
+
 class ClusterSandboxTest : public SandboxTest {
 protected:
   void SetUp() override;

@@ -17,8 +17,7 @@ inline constexpr const char* kFinalizer = "redis.middleware.alauda.io/detach";
 inline const std::string kSourcePassword = "c6-e2e-password";
 
 inline std::string secret(const std::string& name, const std::string& password) {
-  return "apiVersion: v1\nkind: Secret\nmetadata:\n  name: " + name +
-         "\n  namespace: default\nstringData:\n  password: " + password + "\n";
+  return passwordSecret("default", name, password);
 }
 
 inline std::string cluster(const std::string& name, int instances, const std::string& extra = "") {

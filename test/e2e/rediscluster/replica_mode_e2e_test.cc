@@ -16,8 +16,7 @@ namespace {
 using namespace std::chrono_literals;
 
 std::string secret(const std::string& name, const std::string& password) {
-  return "apiVersion: v1\nkind: Secret\nmetadata:\n  name: " + name +
-         "\n  namespace: production\nstringData:\n  password: " + password + "\n";
+  return passwordSecret("production", name, password);
 }
 
 class ReplicaModeE2eTest : public ClusterSandboxTest {
