@@ -14,6 +14,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/loopback.h"
+
 namespace {
 
 struct Outcome {
@@ -71,26 +73,10 @@ TEST(MainTest, BadFlagsExitTwoWithTheMessageAndAUsageHint) {
                      "Run 'redis-dr-operator --help' for usage.\n");
 }
 
-// A loopback port nothing listens on: bound, then closed again.
-int closedPort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  socklen_t length = sizeof(address);
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    return -1;
-  }
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
-
 const std::string kNoEndpoints = " --metrics-bind-address=0 --health-probe-bind-address=0";
 
 TEST(MainTest, AnUnreachableApiServerExitsTwoNamingIt) {
-  const int port = closedPort();
+  const int port = rdr::testing::freeLoopbackPort(); // nothing listens there
   ASSERT_GT(port, 0);
   const std::string kubeconfig = scratchStem() + ".kubeconfig";
   const std::string server = "https://127.0.0.1:" + std::to_string(port);
