@@ -48,7 +48,9 @@ public:
     for (auto* owned : {pods_.get(), services_.get(), config_maps_.get(), pvcs_.get()}) {
       owned->addHandlers(controller_.enqueueOwner("RedisCluster"));
     }
-    connections_->addHandlers(enqueueTarget());
+    // Spec changes (pause, addresses), creation and deletion matter to the cluster; the
+    // connection controller's status and finalizer writes do not.
+    connections_->addHandlers(runtime::onGenerationChange(enqueueTarget()));
   }
 
   ~RedisClusterController() override { stop(); }

@@ -8,6 +8,7 @@
 #include "rdr/api/names.h"
 #include "rdr/api/well_known.h"
 #include "rdr/common/base64.h"
+#include "rdr/controller/address_choice.h"
 #include "rdr/resources/redis_conf.h"
 
 namespace rdr::controller {
@@ -207,11 +208,7 @@ Status Observer::observeSource(const api::RedisCluster& cluster, ObservedCluster
   return okStatus();
 }
 
-// The address a connection's cluster follows. Rules, in order:
-// 1. paused or detaching: no probe (the link is suspended, or about to be dropped); the first
-//    address, or the one in the last status, names the source;
-// 2. the first address, in spec order, that is allowed and answers as a master with the password;
-// 3. none does: the first address, with every address's problem in one sentence.
+// A connection's source: the probes here, the address chosen by the rules of address_choice.h.
 Status Observer::observeConnection(const api::RedisCluster& cluster, const ConnectionLink& link,
                                    ObservedCluster& observed) {
   const api::ActiveRedisConnection& connection = link.connection;
@@ -219,48 +216,36 @@ Status Observer::observeConnection(const api::RedisCluster& cluster, const Conne
   SourceState source;
   RDR_RETURN_IF_ERROR(
       readSourceSecret(cluster, connection.spec.secret_name, named_by, observed, source));
-  api::HostPort chosen = link.addresses.front();
   const bool detaching = connection.metadata.deletion_timestamp.has_value();
   source.paused = connection.spec.pause && !detaching;
-  if (source.paused || detaching) { // rule 1
-    if (const auto& last = cluster.status.replication) {
-      for (const api::HostPort& address : link.addresses) {
-        chosen = api::formatHostPort(address.host, address.port) == last->source ? address : chosen;
-      }
-    }
+  std::size_t chosen = 0;
+  if (source.paused || detaching) {
+    const auto& last = cluster.status.replication;
+    chosen = keptAddressIndex(link.addresses, last ? last->source : "");
   } else {
-    std::string problems;
-    std::optional<SourceObservation> first;
-    bool found = false;
+    std::vector<SourceObservation> probes;
     for (const api::HostPort& address : link.addresses) {
-      SourceObservation probed = probeSource(address.host, address.port, observed.source_password,
-                                             resolver_, connector_, allowed_,
-                                             connection.spec.secret_name);
-      if (probed.problem.empty() && probed.node) { // rule 2
-        chosen = address;
-        source.node = probed.node;
-        observed.source_stats = probed.stats;
-        found = true;
-        break;
-      }
-      problems += (problems.empty() ? "" : "; ") + probed.problem;
-      if (!first) {
-        first = std::move(probed);
+      probes.push_back(probeSource(address.host, address.port, observed.source_password, resolver_,
+                                   connector_, allowed_, connection.spec.secret_name));
+      if (probes.back().problem.empty() && probes.back().node) {
+        break; // the first usable one: the later addresses are not contacted
       }
     }
-    if (!found && first) { // rule 3
-      source.allowed = first->allowed;
-      source.problem = link.addresses.size() == 1
-                           ? first->problem
-                           : "none of the " + std::to_string(link.addresses.size()) +
-                                 " addresses of ActiveRedisConnection " + connection.metadata.name +
-                                 " is a usable source: " + problems;
+    const AddressChoice choice =
+        chooseProbedAddress(probes, link.addresses.size(), connection.metadata.name);
+    chosen = choice.index;
+    source.allowed = choice.allowed;
+    source.problem = choice.problem;
+    if (choice.usable) {
+      source.node = probes[chosen].node;
+      observed.source_stats = probes[chosen].stats;
     }
   }
-  observed.observation.cluster = drivenCluster(cluster, connection, chosen);
-  source.host = chosen.host;
-  source.port = chosen.port;
-  source.address = api::formatHostPort(chosen.host, chosen.port);
+  const api::HostPort& address = link.addresses[chosen];
+  observed.observation.cluster = drivenCluster(cluster, connection, address);
+  source.host = address.host;
+  source.port = address.port;
+  source.address = api::formatHostPort(address.host, address.port);
   source.connection = connection.metadata.name;
   source.detaching = detaching;
   observed.observation.source = std::move(source);
