@@ -48,6 +48,10 @@ std::string sentinelPodName(std::string_view cluster, int index) {
   return std::string(cluster) + "-sentinel-" + std::to_string(index);
 }
 
+std::optional<int> sentinelIndex(std::string_view cluster, std::string_view pod_name) {
+  return podOrdinal(std::string(cluster) + "-sentinel", pod_name);
+}
+
 std::string sentinelServiceName(std::string_view cluster) {
   return std::string(cluster) + "-sentinel";
 }

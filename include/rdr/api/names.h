@@ -24,6 +24,8 @@ std::string headlessServiceName(std::string_view cluster);
 // "<cluster>-sentinel-<index>": the Sentinel pods of mode: sentinel. podOrdinal() never takes one
 // for a data pod ("sentinel-0" is not a number).
 std::string sentinelPodName(std::string_view cluster, int index);
+// The index of a Sentinel pod's name ("<cluster>-sentinel-<index>"), or nothing.
+std::optional<int> sentinelIndex(std::string_view cluster, std::string_view pod_name);
 // "<cluster>-sentinel": the Service clients discover the primary through (port 26379).
 std::string sentinelServiceName(std::string_view cluster);
 // "<cluster>-config": the ConfigMap holding redis.conf.

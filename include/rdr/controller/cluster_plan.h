@@ -14,6 +14,7 @@
 #include "rdr/api/redis_cluster.h"
 #include "rdr/common/clock.h"
 #include "rdr/controller/pod_view.h"
+#include "rdr/controller/sentinel_plan.h"
 #include "rdr/replication/failure_detection.h"
 #include "rdr/replication/node_state.h"
 
@@ -52,9 +53,18 @@ struct SourceState {
   bool paused = false;
 };
 
+// One Sentinel pod (mode: sentinel) as observed this round.
+struct SentinelPodObservation {
+  PodView pod;                 // its ordinal is empty: Sentinel pods are <name>-sentinel-<index>
+  SentinelObservation answer;  // what it said (reachable false when it was not asked or failed)
+};
+
 struct ClusterObservation {
   api::RedisCluster cluster;
   std::map<int, PodObservation> pods; // by ordinal, including ordinals >= spec.instances
+  // mode: sentinel, and Sentinel pods left over from it: by index, including indexes beyond
+  // spec.sentinel.instances.
+  std::map<int, SentinelPodObservation> sentinels;
   std::set<std::string> services;     // names of the owned Services that exist
   std::set<std::string> pvcs;         // names of the owned PVCs that exist
   std::optional<std::string> redis_conf; // the ConfigMap's redis.conf, when the ConfigMap exists
@@ -79,7 +89,7 @@ struct UpdateConfigMapData {
   nlohmann::json data;
 };
 struct DeleteObject {
-  std::string kind; // "Pod" | "PersistentVolumeClaim"
+  std::string kind; // "Pod" | "PersistentVolumeClaim" | "Service"
   std::string name;
   std::string reason; // for the log
 };
@@ -124,9 +134,16 @@ struct FinishDetach {
   std::string message;
 };
 
+// One of planSentinels' actions on a Sentinel (MONITOR, REMOVE, RESET), with the group's
+// settings; MONITOR also sets the cluster's password as auth-pass.
+struct ConfigureSentinel {
+  SentinelAction action;
+  SentinelSettings settings;
+};
+
 using Action = std::variant<CreateObject, UpdateConfigMapData, DeleteObject, SetPodRoleLabel,
                             PromotePod, FollowPrimary, Switchover, RecordEvent, CountFailover,
-                            CountPromotion, FinishDetach>;
+                            CountPromotion, FinishDetach, ConfigureSentinel>;
 
 struct ClusterPlan {
   // The status to write. The executor writes it before any other action when it differs from the

@@ -1,6 +1,8 @@
 // Executes plan actions: Kubernetes writes, Redis commands, Events and counters.
 #include "execute.h"
 
+#include "sentinels.h"
+
 #include "rdr/controller/connection_drive.h"
 #include "rdr/runtime/object_writes.h"
 
@@ -145,6 +147,11 @@ public:
     context_.events.event(*object, runtime::EventType::Normal, "Detached", action.message);
     spdlog::info("ActiveRedisConnection {}/{}: {}", namespace_, action.connection, action.message);
     return okStatus();
+  }
+
+  Status operator()(const ConfigureSentinel& action) {
+    return executeSentinelAction(context_.connector, action.action, action.settings,
+                                 context_.credentials.password);
   }
 
 private:

@@ -1,6 +1,8 @@
 // Observes a RedisCluster: owned objects from the caches, its password, and its pods' Redis.
 #include "observe.h"
 
+#include "sentinels.h"
+
 #include <future>
 #include <random>
 
@@ -91,6 +93,8 @@ Result<ObservedCluster> Observer::observe(const api::RedisCluster& cluster,
     if (view.ordinal) {
       const int ordinal = *view.ordinal;
       observation.pods[ordinal].pod = std::move(view);
+    } else if (const auto index = api::sentinelIndex(cluster.metadata.name, view.name)) {
+      observation.sentinels[*index].pod = std::move(view);
     }
   }
   observation.services = namesOf(caches_.services, ns, selector);
@@ -106,7 +110,10 @@ Result<ObservedCluster> Observer::observe(const api::RedisCluster& cluster,
     RDR_RETURN_IF_ERROR(observeSource(cluster, observed));
   }
   const api::RedisCluster& effective = observation.cluster;
+  // Sentinels are asked while the pods are probed: both are a network round trip.
+  auto sentinels = std::async(std::launch::async, [&] { askSentinels(effective, observation); });
   probePods(effective, observed);
+  sentinels.get();
   detectResync(effective, observed);
   return observed;
 }
@@ -304,6 +311,27 @@ Status Observer::readAuth(const api::RedisCluster& cluster, ObservedCluster& obs
   remember(cluster, *observed.password);
   observation.auth_secret_ready = true;
   return okStatus();
+}
+
+void Observer::askSentinels(const api::RedisCluster& cluster, ClusterObservation& observation) {
+  if (cluster.spec.mode != api::ClusterMode::Sentinel) {
+    return;
+  }
+  const std::string master = api::effectiveMasterName(cluster);
+  std::map<int, std::future<SentinelObservation>> pending;
+  for (auto& [index, sentinel] : observation.sentinels) {
+    sentinel.answer = SentinelObservation{sentinel.pod.name, sentinel.pod.pod_ip, false, {}, {}};
+    if (sentinel.pod.deleting || sentinel.pod.pod_ip.empty()) {
+      continue;
+    }
+    pending.emplace(index, std::async(std::launch::async, [this, name = sentinel.pod.name,
+                                                           ip = sentinel.pod.pod_ip, master] {
+                      return observeSentinel(connector_, name, ip, master);
+                    }));
+  }
+  for (auto& [index, future] : pending) {
+    observation.sentinels[index].answer = future.get();
+  }
 }
 
 void Observer::probePods(const api::RedisCluster& cluster, ObservedCluster& observed) {

@@ -89,6 +89,8 @@ private:
   // full, replication::trackResync) is not yet in the stored status.
   void detectResync(const api::RedisCluster& cluster, ObservedCluster& observed);
   void probePods(const api::RedisCluster& cluster, ObservedCluster& observed);
+  // mode: sentinel: what each Sentinel pod says about the master (observeSentinel), in parallel.
+  void askSentinels(const api::RedisCluster& cluster, ClusterObservation& observation);
 
   kube::Client& client_;
   ClusterCaches caches_;

@@ -13,7 +13,7 @@ namespace {
 
 // Why the operator will not act on this spec, or nothing:
 // 1. the spec breaks a validation rule (the CRD normally refuses it first);
-// 2. mode sentinel or cluster, which this version does not run yet (never half-work);
+// 2. mode cluster (sharded), which this version does not run yet (never half-work);
 // 3. replica mode towards a source that resolves outside --allowed-source-networks: a manifest
 //    must not point Redis at an arbitrary host. (An ActiveRedisConnection's source outside them
 //    is a link problem the connection reports; its target cluster goes on being served.)
@@ -26,12 +26,12 @@ std::optional<std::pair<std::string, std::string>> refusal(const ClusterObservat
     }
     return std::make_pair(std::string(api::kReasonInvalidSpec), message);
   }
-  if (cluster.spec.mode != api::ClusterMode::Standalone) { // rule 2
+  if (cluster.spec.mode == api::ClusterMode::Cluster) { // rule 2
     return std::make_pair(
         std::string(api::kReasonUnsupportedMode),
         "mode " + std::string(api::toString(cluster.spec.mode)) +
             " is not supported by this version of redis-dr-operator yet; use mode standalone "
-            "(nothing was created)");
+            "or sentinel (nothing was created)");
   }
   if (api::isReplicaModeEnabled(cluster.spec) && observation.source &&
       observation.source->connection.empty() && !observation.source->allowed) { // rule 3
@@ -115,8 +115,24 @@ ClusterPlan planObservation(const ClusterObservation& observation) {
     return plan;
   }
   detail::planInfrastructure(observation, plan);
-  const detail::RoleDecision roles = detail::planRoles(observation, plan);
-  detail::planStatus(observation, roles, plan);
+  detail::planSentinelResources(observation, plan);
+  const detail::SentinelGroup sentinels = detail::planSentinelGroup(observation);
+  // Sentinels stop monitoring before the plan re-points a demoted leader at the source (they
+  // would fail over to a replica when the primary they watch becomes one); otherwise they are
+  // configured after the roles are settled.
+  const auto configureSentinels = [&] {
+    for (const SentinelAction& action : sentinels.plan.actions) {
+      plan.actions.emplace_back(ConfigureSentinel{action, detail::sentinelSettings(observation.cluster)});
+    }
+  };
+  if (sentinels.runs && !sentinels.decides) {
+    configureSentinels();
+  }
+  const detail::RoleDecision roles = detail::planRoles(observation, sentinels, plan);
+  if (sentinels.decides) {
+    configureSentinels();
+  }
+  detail::planStatus(observation, roles, sentinels, plan);
   planDetach(observation, roles.primary_ordinal, plan);
   return plan;
 }

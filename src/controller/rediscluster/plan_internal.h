@@ -9,6 +9,7 @@
 #include "rdr/replication/failure_detection.h"
 #include "rdr/replication/leader_choice.h"
 #include "rdr/resources/boot_role.h"
+#include "rdr/replication/sentinel_view.h"
 
 namespace rdr::controller::detail {
 
@@ -23,17 +24,47 @@ struct RoleDecision {
   bool failing_over = false;   // a chosen primary is not a master yet
   bool no_candidate = false;   // the primary failed and nobody can replace it
   bool failover_disabled = false;
+  // mode: sentinel: the Sentinels agree on an address that is no pod of this cluster (the
+  // recorded primary is kept).
+  bool sentinel_names_no_pod = false;
+};
+
+// mode: sentinel: what the Sentinel group says and what is asked of it this round.
+struct SentinelGroup {
+  bool runs = false;    // mode: sentinel
+  bool decides = false; // ... and the cluster does not follow a source: Sentinel fails over
+  SentinelPlan plan;    // its verdict (only when it decides) and the Sentinel actions
+  // Every address some Sentinel names or knows for the master (replicas and Sentinels): a
+  // master outside it is unknown to Sentinel, so the operator may demote it.
+  std::vector<std::string> known_ips;
 };
 
 // ConfigMap, generated Secret, Services and PVCs: created when missing, redis.conf kept current.
 void planInfrastructure(const ClusterObservation& observation, ClusterPlan& plan);
 
 // Primary health, failover, switchover on scale-down, promotion, re-pointing, labels, and the
-// pods to create or delete.
-RoleDecision planRoles(const ClusterObservation& observation, ClusterPlan& plan);
+// pods to create or delete. In mode: sentinel Sentinel's verdict replaces the operator's failover.
+RoleDecision planRoles(const ClusterObservation& observation, const SentinelGroup& sentinels,
+                       ClusterPlan& plan);
 
 // phase, counts, instancesStatus and conditions.
-void planStatus(const ClusterObservation& observation, const RoleDecision& roles, ClusterPlan& plan);
+void planStatus(const ClusterObservation& observation, const RoleDecision& roles,
+                const SentinelGroup& sentinels, ClusterPlan& plan);
+
+// ---------------------------------------------------------------- Sentinels (plan_sentinel_mode.cc)
+
+// The cluster's Sentinel group this round: planSentinels over the observed Sentinel pods.
+SentinelGroup planSentinelGroup(const ClusterObservation& observation);
+
+// Sentinel pods and the <name>-sentinel Service: created in mode: sentinel up to
+// spec.sentinel.instances, surplus ones deleted; all of them deleted in any other mode.
+void planSentinelResources(const ClusterObservation& observation, ClusterPlan& plan);
+
+// The group's settings from spec.sentinel (defaults when absent).
+SentinelSettings sentinelSettings(const api::RedisCluster& cluster);
+
+// True when the node is a restarted pod held by the restart fence (following nobody).
+bool heldByRestartFence(const replication::NodeState& node);
 
 // The observation of the pod with this ordinal, if it exists.
 const PodObservation* findPod(const ClusterObservation& observation, int ordinal);

@@ -5,6 +5,7 @@
 
 #include "plan_internal.h"
 #include "rdr/api/derived.h"
+#include "rdr/api/host_port.h"
 #include "rdr/api/names.h"
 #include "rdr/api/well_known.h"
 #include "rdr/replication/leader_choice.h"
@@ -26,8 +27,8 @@ bool isPhase(const api::RedisClusterStatus& status, api::ClusterPhase phase) {
 
 class RolePlanner {
 public:
-  RolePlanner(const ClusterObservation& observation, ClusterPlan& plan)
-      : observation_(observation), cluster_(observation.cluster), plan_(plan),
+  RolePlanner(const ClusterObservation& observation, const SentinelGroup& sentinels, ClusterPlan& plan)
+      : observation_(observation), cluster_(observation.cluster), sentinels_(sentinels), plan_(plan),
         following_(api::isReplica(observation.cluster) && observation.source.has_value()) {}
 
   RoleDecision run() {
@@ -54,6 +55,8 @@ private:
   // 5. a healthy primary beyond spec.instances (scale-down) hands over to the best pod below it
   //    that streams from it; while none does, it stays;
   // 6. otherwise the recorded primary stays.
+  // In mode sentinel, while the cluster does not follow a source, Sentinel decides local
+  // failover: once established, followSentinels() replaces rules 3 to 6.
   void choosePrimary() {
     const auto& status = cluster_.status;
     const auto& name = cluster_.metadata.name;
@@ -74,6 +77,10 @@ private:
     decision_.failing_over = isPhase(status, api::ClusterPhase::FailingOver) &&
                              !(current && current->node && current->node->role == NodeRole::Master);
     if (!decision_.established || !observation_.auth_secret_ready) { // rule 2
+      return;
+    }
+    if (sentinels_.decides) {
+      followSentinels();
       return;
     }
     if (decision_.assessment.verdict == PrimaryVerdict::Failed) { // rule 3
@@ -110,6 +117,40 @@ private:
                   /*planned=*/true);
       }
     }
+  }
+
+  // Rules (replication/sentinel_view.h has the why):
+  // S1. the operator never promotes a pod itself and never picks a primary while Sentinels run;
+  // S2. a verdict Agreed on the address of a pod of this cluster makes that pod the primary:
+  //     recorded first (invariant 2), relabelled, reported; Sentinel already promoted it;
+  // S3. Agreed on an address that is no pod here (a pod re-created with a new IP), NoQuorum,
+  //     Disagreed or Unmonitored: the recorded primary stays, and the status says why.
+  void followSentinels() {
+    const replication::SentinelVerdict& verdict = sentinels_.plan.verdict;
+    if (verdict.kind != replication::SentinelVerdictKind::Agreed || !verdict.primary) { // S3
+      return;
+    }
+    const auto address = api::parseHostPort(*verdict.primary);
+    for (const auto& [ordinal, pod] : observation_.pods) {
+      if (!address || address->port != api::kRedisPort || pod.pod.deleting ||
+          pod.pod.pod_ip != address->host) {
+        continue;
+      }
+      if (ordinal != decision_.primary_ordinal) { // S2
+        const std::string lost = decision_.primary;
+        decision_.lost_primary = lost;
+        decision_.primary = pod.pod.name;
+        decision_.primary_ordinal = ordinal;
+        decision_.choice_reason = verdict.explanation;
+        plan_.actions.emplace_back(CountFailover{});
+        plan_.actions.emplace_back(RecordEvent{
+            true, "FailedOver",
+            "Sentinel failed over from " + lost + " to " + pod.pod.name + " (" + *verdict.primary +
+                "): " + verdict.explanation + "; the operator relabels the pods and follows."});
+      }
+      return;
+    }
+    decision_.sentinel_names_no_pod = true; // S3
   }
 
   void replaceBy(const replication::LeaderChoice& choice, const std::string& why, bool planned) {
@@ -150,7 +191,10 @@ private:
       if (primary_usable) {
         planLeaderOnSource(observation_, *primary, plan_);
       }
-    } else if (primary_usable && primary->node->role == NodeRole::Replica) {
+    } else if (primary_usable && primary->node->role == NodeRole::Replica &&
+               (!sentinels_.decides || promotesFromSource(*primary))) {
+      // In mode sentinel only a promotion out of replica mode (Sentinels monitor nothing yet)
+      // is the operator's: any other replica primary waits for Sentinel's verdict.
       // A hand-over interrupted after its status write (operator restart, a failed step): the
       // old primary is still a live master that the chosen pod streams from, so the hand-over
       // is repeated (pause, catch up, promote) instead of promoting next to a live master.
@@ -173,7 +217,9 @@ private:
       }
     }
     std::vector<Action> terminating;
-    if (primary_usable) {
+    if (primary_usable && sentinels_.decides) {
+      repointUnclaimed(*primary);
+    } else if (primary_usable) {
       repointOthers(*primary, terminating);
     }
     relabel();
@@ -224,6 +270,36 @@ private:
       if (!followsPrimary(*pod.node, host, primary.pod.pod_ip)) {
         (pod.pod.deleting ? terminating : plan_.actions)
             .emplace_back(FollowPrimary{pod.pod.name, pod.pod.pod_ip, host, api::kRedisPort});
+      }
+    }
+  }
+
+  // Mode sentinel: Sentinel re-points replicas after its failovers and turns a returning old
+  // master into a replica. The operator re-points only the pods Sentinel will not, and only while
+  // the primary is a master that the Sentinels name (or, before they monitor anything, the
+  // recorded one):
+  // 1. a pod held by the restart fence (Sentinel would leave it for failover-timeout);
+  // 2. a master whose address no Sentinel knows (a pod re-created with a new IP that booted as a
+  //    master): never one Sentinel knows, which may be the one it has just promoted.
+  void repointUnclaimed(const PodObservation& primary) {
+    const auto& verdict = sentinels_.plan.verdict;
+    using Kind = replication::SentinelVerdictKind;
+    const bool named = verdict.kind == Kind::Agreed && !decision_.sentinel_names_no_pod &&
+                       verdict.primary == api::formatHostPort(primary.pod.pod_ip, api::kRedisPort);
+    if (primary.node->role != NodeRole::Master || !(named || verdict.kind == Kind::Unmonitored)) {
+      return;
+    }
+    const auto& known = sentinels_.known_ips;
+    for (const auto& [ordinal, pod] : observation_.pods) {
+      if (ordinal == decision_.primary_ordinal || !pod.node || pod.pod.deleting) {
+        continue;
+      }
+      const bool unknown_master =
+          pod.node->role == NodeRole::Master &&
+          std::find(known.begin(), known.end(), pod.pod.pod_ip) == known.end();
+      if (heldByRestartFence(*pod.node) || unknown_master) {
+        plan_.actions.emplace_back(
+            FollowPrimary{pod.pod.name, pod.pod.pod_ip, primaryHost(), api::kRedisPort});
       }
     }
   }
@@ -326,9 +402,11 @@ private:
     // In replica mode the leader boots following the source, which holds the data: no wait, but
     // never towards a source that is not allowed (or whose password cannot be read), nor while
     // a connection's link is paused (it is created when the link resumes).
-    const bool wait_for_failover = !following_ && decision_.established &&
-                                   cluster_.spec.failover.enabled && !cluster_.spec.storage &&
-                                   others_may_hold_data;
+    // In mode sentinel the leader's pod always waits for Sentinel's failover when other pods
+    // exist: a new master there would be a second one, unknown to Sentinel.
+    const bool wait_for_failover =
+        !following_ && decision_.established && others_may_hold_data &&
+        (sentinels_.decides || (cluster_.spec.failover.enabled && !cluster_.spec.storage));
     for (int ordinal = 0; ordinal < cluster_.spec.instances; ++ordinal) {
       const bool leader = ordinal == decision_.primary_ordinal;
       if (observation_.pods.contains(ordinal) || (leader && wait_for_failover) ||
@@ -347,6 +425,7 @@ private:
 
   const ClusterObservation& observation_;
   const api::RedisCluster& cluster_;
+  const SentinelGroup& sentinels_;
   ClusterPlan& plan_;
   RoleDecision decision_;
   bool switching_over_ = false; // this plan hands over with a Switchover action
@@ -355,8 +434,9 @@ private:
 
 } // namespace
 
-RoleDecision planRoles(const ClusterObservation& observation, ClusterPlan& plan) {
-  return RolePlanner(observation, plan).run();
+RoleDecision planRoles(const ClusterObservation& observation, const SentinelGroup& sentinels,
+                       ClusterPlan& plan) {
+  return RolePlanner(observation, sentinels, plan).run();
 }
 
 } // namespace rdr::controller::detail

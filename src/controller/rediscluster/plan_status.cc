@@ -6,9 +6,11 @@
 #include "plan_internal.h"
 #include "rdr/controller/connection_drive.h"
 #include "rdr/api/derived.h"
+#include "rdr/api/host_port.h"
 #include "rdr/api/names.h"
 #include "rdr/api/well_known.h"
 #include "rdr/resources/boot_role.h"
+#include "rdr/resources/sentinel.h"
 
 namespace rdr::controller::detail {
 namespace {
@@ -113,6 +115,39 @@ std::string joined(const std::vector<std::string>& parts) {
   return text;
 }
 
+// Why the Sentinel group does not watch the primary as it should, or "" (also "" outside mode
+// sentinel, and while the cluster follows a source: its Sentinels then monitor nothing by design).
+std::string sentinelProblem(const ClusterObservation& observation, const RoleDecision& roles,
+                            const SentinelGroup& sentinels, const PodObservation* primary) {
+  if (!sentinels.decides) {
+    return "";
+  }
+  const replication::SentinelVerdict& verdict = sentinels.plan.verdict;
+  const int configured = resources::sentinelInstances(observation.cluster);
+  switch (verdict.kind) {
+  case replication::SentinelVerdictKind::NoQuorum:
+    return "Sentinel has lost its quorum (" + verdict.explanation +
+           "): no failover can happen, and the operator promotes nobody in its place";
+  case replication::SentinelVerdictKind::Disagreed:
+    return "the Sentinels do not agree on the primary yet (" + verdict.explanation + ")";
+  case replication::SentinelVerdictKind::Unmonitored:
+    return "the Sentinels are being configured to monitor " + roles.primary + " (" +
+           verdict.explanation + ")";
+  case replication::SentinelVerdictKind::Agreed:
+    break;
+  }
+  const std::string primary_address =
+      primary ? api::formatHostPort(primary->pod.pod_ip, api::kRedisPort) : "";
+  if (roles.sentinel_names_no_pod || verdict.primary != primary_address) {
+    return "the Sentinels name " + verdict.primary.value_or("") + ", which is no pod of this " +
+           "cluster; " + roles.primary + " stays the recorded primary";
+  }
+  if (verdict.agreeing < configured) {
+    return "not every Sentinel monitors " + roles.primary + " yet (" + verdict.explanation + ")";
+  }
+  return "";
+}
+
 api::Condition condition(const api::RedisCluster& cluster, std::string_view type, bool ok,
                          std::string reason, std::string message) {
   api::Condition result;
@@ -126,7 +161,8 @@ api::Condition condition(const api::RedisCluster& cluster, std::string_view type
 
 } // namespace
 
-void planStatus(const ClusterObservation& observation, const RoleDecision& roles, ClusterPlan& plan) {
+void planStatus(const ClusterObservation& observation, const RoleDecision& roles,
+                const SentinelGroup& sentinels, ClusterPlan& plan) {
   const api::RedisCluster& cluster = observation.cluster;
   api::RedisClusterStatus& status = plan.status;
   const bool following = api::isReplica(cluster) && observation.source.has_value();
@@ -145,6 +181,7 @@ void planStatus(const ClusterObservation& observation, const RoleDecision& roles
   const std::string source_problem = following ? sourceLinkProblem(observation, primary) : "";
   const ReplicaHealth replicas = replicaHealth(observation, roles);
   const bool surplus = static_cast<int>(observation.pods.size()) > cluster.spec.instances;
+  const std::string sentinel_problem = sentinelProblem(observation, roles, sentinels, primary);
   status.replication = following ? std::optional(replicationStatus(observation, primary)) : std::nullopt;
   const auto& previous = cluster.status.replication;
   if (following && observation.source->resync &&
@@ -167,7 +204,8 @@ void planStatus(const ClusterObservation& observation, const RoleDecision& roles
   } else if (!roles.established && !primary_ok) {
     phase = ClusterPhase::Creating;
   } else if (primary_ok && source_problem.empty() && replicas.streaming == replicas.expected &&
-             !surplus && status.ready_instances == cluster.spec.instances) {
+             !surplus && status.ready_instances == cluster.spec.instances &&
+             sentinel_problem.empty()) {
     phase = following ? ClusterPhase::Replicating : ClusterPhase::Healthy;
   }
   status.phase = phase;
@@ -198,9 +236,17 @@ void planStatus(const ClusterObservation& observation, const RoleDecision& roles
     primary_reason = "FailoverDisabled";
     primary_message = "primary " + roles.primary + " failed (" + roles.assessment.reason +
                       ") and spec.failover.enabled is false";
+  } else if (sentinels.decides &&
+             sentinels.plan.verdict.kind == replication::SentinelVerdictKind::NoQuorum) {
+    primary_reason = "SentinelQuorumLost";
+    primary_message = "primary " + roles.primary + " is not available (" +
+                      roles.assessment.reason + ") and " + sentinel_problem;
   } else {
     primary_reason = "PrimaryUnavailable";
     primary_message = "primary " + roles.primary + " is not available: " + roles.assessment.reason;
+    if (sentinels.decides) {
+      primary_message += "; Sentinel decides the failover (" + sentinels.plan.verdict.explanation + ")";
+    }
   }
 
   std::string replication_message =
@@ -238,6 +284,8 @@ void planStatus(const ClusterObservation& observation, const RoleDecision& roles
     ready_message = primary_message;
   } else if (!replication_ok) {
     ready_message = replication_message;
+  } else if (!sentinel_problem.empty()) {
+    ready_message = sentinel_problem;
   } else if (surplus) {
     ready_message = "scaling down to " + std::to_string(cluster.spec.instances) + " instances";
   } else {

@@ -1,5 +1,5 @@
 // A cluster's Sentinels over the wire: what one Sentinel says (observeSentinel) and carrying out
-// planSentinels' actions (executeSentinelAction). Not wired into the reconcile yet (issue 7).
+// planSentinels' actions (executeSentinelAction). Used by observe.cc and execute.cc.
 #pragma once
 
 #include <optional>

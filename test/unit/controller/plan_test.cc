@@ -269,7 +269,6 @@ TEST(PlanCluster, ConditionsSayWhyThePrimaryIsMissing) {
 TEST(PlanCluster, RefusesWhatItCannotServeWithoutTouchingAnything) {
   for (const auto& [arrange, reason] :
        std::vector<std::pair<std::function<void(ClusterObservation&)>, std::string>>{
-           {[](auto& o) { o.cluster.spec.mode = api::ClusterMode::Sentinel; }, "UnsupportedMode"},
            {[](auto& o) { o.cluster.spec.mode = api::ClusterMode::Cluster; }, "UnsupportedMode"},
            {[](auto& o) {
               o.cluster.spec.replica_mode = api::ReplicaModeSpec{

@@ -1,0 +1,135 @@
+// The plan's Sentinel step (mode: sentinel): the group's pods and Service, its verdict, and what
+// is asked of it.
+#include <algorithm>
+#include <string>
+
+#include "plan_internal.h"
+#include "rdr/api/derived.h"
+#include "rdr/api/host_port.h"
+#include "rdr/api/names.h"
+#include "rdr/api/well_known.h"
+#include "rdr/resources/pod.h"
+#include "rdr/resources/sentinel.h"
+
+namespace rdr::controller::detail {
+namespace {
+
+bool sentinelMode(const api::RedisCluster& cluster) {
+  return cluster.spec.mode == api::ClusterMode::Sentinel;
+}
+
+// "ip:6379" of the recorded primary's pod when it answers as a master: what Sentinels that
+// monitor nothing yet are pointed at (bootstrap, a promotion, every Sentinel re-created).
+std::optional<std::string> recordedPrimaryAddress(const ClusterObservation& observation) {
+  const api::RedisCluster& cluster = observation.cluster;
+  const int ordinal = api::podOrdinal(cluster.metadata.name, cluster.status.current_primary).value_or(0);
+  const PodObservation* pod = findPod(observation, ordinal);
+  if (!pod || pod->pod.deleting || pod->pod.pod_ip.empty() || !pod->node ||
+      pod->node->role != replication::NodeRole::Master) {
+    return std::nullopt;
+  }
+  return api::formatHostPort(pod->pod.pod_ip, api::kRedisPort);
+}
+
+void addUnique(std::vector<std::string>& into, const std::string& value) {
+  if (!value.empty() && std::find(into.begin(), into.end(), value) == into.end()) {
+    into.push_back(value);
+  }
+}
+
+} // namespace
+
+SentinelSettings sentinelSettings(const api::RedisCluster& cluster) {
+  const api::SentinelSpec spec = cluster.spec.sentinel.value_or(api::SentinelSpec{});
+  return SentinelSettings{api::effectiveMasterName(cluster), spec.quorum,
+                          spec.down_after_milliseconds, spec.failover_timeout};
+}
+
+bool heldByRestartFence(const replication::NodeState& node) {
+  return node.role == replication::NodeRole::Replica &&
+         node.master_host == resources::kFencedUpstreamHost &&
+         node.master_port == resources::kFencedUpstreamPort;
+}
+
+SentinelGroup planSentinelGroup(const ClusterObservation& observation) {
+  SentinelGroup group;
+  const api::RedisCluster& cluster = observation.cluster;
+  if (!sentinelMode(cluster)) {
+    return group;
+  }
+  group.runs = true;
+  const bool following = api::isReplica(cluster) && observation.source.has_value();
+  group.decides = !following;
+  std::vector<SentinelObservation> answers;
+  std::vector<std::string> current_ips;
+  for (const auto& [index, sentinel] : observation.sentinels) {
+    if (sentinel.pod.deleting) {
+      continue;
+    }
+    answers.push_back(sentinel.answer);
+    addUnique(current_ips, sentinel.pod.pod_ip);
+    if (sentinel.answer.master) {
+      if (const auto named = api::parseHostPort(*sentinel.answer.master)) {
+        addUnique(group.known_ips, named->host);
+      }
+    }
+    for (const std::string& ip : sentinel.answer.known_ips) {
+      addUnique(group.known_ips, ip);
+    }
+  }
+  for (const auto& [ordinal, pod] : observation.pods) {
+    if (!pod.pod.deleting) {
+      addUnique(current_ips, pod.pod.pod_ip);
+    }
+  }
+  group.plan = planSentinels(answers, resources::sentinelInstances(cluster), following,
+                             recordedPrimaryAddress(observation), current_ips);
+  if (!observation.auth_secret_ready) {
+    // Without the password a Sentinel cannot authenticate to the pods: it is not configured
+    // (stopping one that monitors a DR replica needs no password and still happens).
+    std::erase_if(group.plan.actions, [](const SentinelAction& action) {
+      return !std::holds_alternative<StopMonitoring>(action);
+    });
+  }
+  return group;
+}
+
+void planSentinelResources(const ClusterObservation& observation, ClusterPlan& plan) {
+  const api::RedisCluster& cluster = observation.cluster;
+  const std::string& name = cluster.metadata.name;
+  const std::string service = api::sentinelServiceName(name);
+  if (!sentinelMode(cluster)) {
+    for (const auto& [index, sentinel] : observation.sentinels) {
+      if (!sentinel.pod.deleting) {
+        plan.actions.emplace_back(
+            DeleteObject{"Pod", sentinel.pod.name, "the cluster is no longer in mode sentinel"});
+      }
+    }
+    if (observation.services.contains(service)) {
+      plan.actions.emplace_back(
+          DeleteObject{"Service", service, "the cluster is no longer in mode sentinel"});
+    }
+    return;
+  }
+  if (!observation.services.contains(service)) {
+    plan.actions.emplace_back(CreateObject{resources::buildSentinelService(cluster)});
+  }
+  const int instances = resources::sentinelInstances(cluster);
+  for (const auto& [index, sentinel] : observation.sentinels) {
+    if (index >= instances && !sentinel.pod.deleting) {
+      plan.actions.emplace_back(DeleteObject{
+          "Pod", sentinel.pod.name,
+          "scaled down to spec.sentinel.instances=" + std::to_string(instances)});
+    }
+  }
+  for (int index = 0; index < instances; ++index) {
+    if (observation.sentinels.contains(index)) {
+      continue;
+    }
+    if (auto pod = resources::buildSentinelPod(cluster, index); pod) {
+      plan.actions.emplace_back(CreateObject{*pod});
+    }
+  }
+}
+
+} // namespace rdr::controller::detail
