@@ -97,6 +97,34 @@ Status sentinelRemove(RedisAdmin& sentinel, const std::string& master) {
   return fromErrorReply(sentinel, *reply, what);
 }
 
+Result<std::map<std::string, std::string>> sentinelMasterFields(RedisAdmin& sentinel,
+                                                                const std::string& master) {
+  const std::string what = "SENTINEL MASTER " + master;
+  RDR_ASSIGN_OR_RETURN(const Reply reply, sentinel.command({"SENTINEL", "MASTER", master}));
+  RDR_RETURN_IF_ERROR(fromErrorReply(sentinel, reply, what));
+  if (reply.type != Reply::Type::Array) {
+    return Error(ErrorCode::Internal, "sentinel " + sentinel.endpoint().toString() + ": " + what +
+                                          ": expected an array");
+  }
+  std::map<std::string, std::string> fields;
+  for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
+    fields[reply.elements[i].text] = reply.elements[i + 1].text;
+  }
+  return fields;
+}
+
+Status sentinelFailover(RedisAdmin& sentinel, const std::string& master) {
+  const std::string what = "SENTINEL FAILOVER " + master;
+  auto reply = sentinel.command({"SENTINEL", "FAILOVER", master});
+  if (!reply && reply.error().message().find("INPROG") != std::string::npos) {
+    return okStatus();
+  }
+  if (!reply) {
+    return reply.error();
+  }
+  return fromErrorReply(sentinel, *reply, what);
+}
+
 Result<int> sentinelReset(RedisAdmin& sentinel, const std::string& pattern) {
   const std::string what = "SENTINEL RESET " + pattern;
   RDR_ASSIGN_OR_RETURN(const Reply reply, sentinel.command({"SENTINEL", "RESET", pattern}));

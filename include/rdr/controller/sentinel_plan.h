@@ -2,6 +2,7 @@
 // the primary, which to stop, which to reset. It never chooses the primary: Sentinel does.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <variant>
@@ -19,6 +20,9 @@ struct SentinelObservation {
   std::optional<std::string> master;  // "ip:port" it names; none: it monitors nothing by the name
   // IPs of the replicas and Sentinels it knows for the master (SENTINEL REPLICAS / SENTINELS).
   std::vector<std::string> known_ips;
+  // What it reports for the master (SENTINEL MASTER): quorum, down-after-milliseconds,
+  // failover-timeout, parallel-syncs (other fields are not kept).
+  std::map<std::string, std::string> settings;
 };
 
 struct SentinelSettings {
@@ -26,6 +30,9 @@ struct SentinelSettings {
   int quorum = 2;
   int down_after_milliseconds = 5000;
   int failover_timeout = 60000;
+
+  // As SENTINEL MASTER reports them, parallel-syncs (always 1) included.
+  std::map<std::string, std::string> reported() const;
 };
 
 // SENTINEL REMOVE (when it monitors another address), MONITOR <primary>, then SET auth-pass,
@@ -45,7 +52,20 @@ struct ResetSentinel {
   std::string pod;
   std::string pod_ip;
 };
-using SentinelAction = std::variant<MonitorPrimary, StopMonitoring, ResetSentinel>;
+// SENTINEL SET quorum, down-after-milliseconds, failover-timeout, parallel-syncs 1: the spec's
+// settings changed after the Sentinel was configured.
+struct ApplySettings {
+  std::string pod;
+  std::string pod_ip;
+};
+// SENTINEL FAILOVER <master>: the primary no longer takes writes and the group would notice late
+// (the RedisCluster plan's rules); Sentinel chooses the replica.
+struct ForceFailover {
+  std::string pod;
+  std::string pod_ip;
+};
+using SentinelAction =
+    std::variant<MonitorPrimary, StopMonitoring, ResetSentinel, ApplySettings, ForceFailover>;
 
 struct SentinelPlan {
   replication::SentinelVerdict verdict;
@@ -66,11 +86,13 @@ struct SentinelPlan {
 // 4. a Sentinel that names another address than the majority is never overruled: Sentinel's own
 //    gossip (config epochs) brings it round;
 // 5. NoQuorum and Disagreed change nothing else: the operator promotes nobody either way;
-// 6. stale entries: when the verdict is Agreed and no other action was planned, at most one
+// 6. a monitoring Sentinel whose settings differ from `wanted` (the spec changed) gets them;
+// 7. stale entries: when the verdict is Agreed and no other action was planned, at most one
 //    Sentinel per round that knows an IP outside `current_ips` (pods that are gone) is reset, so
 //    the group never loses more than one member's knowledge at a time.
 SentinelPlan planSentinels(const std::vector<SentinelObservation>& sentinels, int configured,
                            bool following_source, const std::optional<std::string>& recorded_primary,
-                           const std::vector<std::string>& current_ips);
+                           const std::vector<std::string>& current_ips,
+                           const SentinelSettings& wanted);
 
 } // namespace rdr::controller

@@ -2,6 +2,7 @@
 // the auth-pass value never in a message.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,15 @@ Status sentinelSet(RedisAdmin& sentinel, const std::string& master, const std::s
 
 // SENTINEL REMOVE <master>: stop monitoring it. A master it does not monitor is not an error.
 Status sentinelRemove(RedisAdmin& sentinel, const std::string& master);
+
+// SENTINEL MASTER <master>: the fields this Sentinel reports for the master (quorum,
+// down-after-milliseconds, failover-timeout, parallel-syncs, flags, ...), by name.
+Result<std::map<std::string, std::string>> sentinelMasterFields(RedisAdmin& sentinel,
+                                                                const std::string& master);
+
+// SENTINEL FAILOVER <master>: this Sentinel fails the master over now, choosing the replica by
+// its own rules, without asking the others. A failover already in progress is not an error.
+Status sentinelFailover(RedisAdmin& sentinel, const std::string& master);
 
 // SENTINEL RESET <pattern>: forget the replicas and Sentinels learned for matching masters (stale
 // entries of pods that are gone); @return how many masters were reset.

@@ -149,9 +149,16 @@ public:
     return okStatus();
   }
 
+  // A Sentinel that fails a command never stops the data pods' actions: it is warned about and
+  // the next round plans it again.
   Status operator()(const ConfigureSentinel& action) {
-    return executeSentinelAction(context_.connector, action.action, action.settings,
-                                 context_.credentials.password);
+    Status done = executeSentinelAction(context_.connector, action.action, action.settings,
+                                        context_.credentials.password);
+    if (!done) {
+      spdlog::warn("RedisCluster {}/{}: {}; the next round tries again.", namespace_, cluster_,
+                   done.error().toString());
+    }
+    return okStatus();
   }
 
 private:

@@ -124,7 +124,17 @@ private:
   // S2. a verdict Agreed on the address of a pod of this cluster makes that pod the primary:
   //     recorded first (invariant 2), relabelled, reported; Sentinel already promoted it;
   // S3. Agreed on an address that is no pod here (a pod re-created with a new IP), NoQuorum,
-  //     Disagreed or Unmonitored: the recorded primary stays, and the status says why.
+  //     Disagreed or Unmonitored: the recorded primary stays, and the status says why;
+  // S4. every answering Sentinel names the primary but its container restarted (the restart
+  //     fence holds it: it takes no writes, and Sentinel only counts a master reporting the
+  //     replica role as down after down-after-milliseconds + 20 s):
+  //     a. another pod answers that the Sentinels know as a replica: one of those Sentinels is
+  //        asked to fail over now (SENTINEL FAILOVER); Sentinel chooses the replica;
+  //     b. none (alone, or it died before Sentinel learned its replicas from its INFO, which
+  //        takes up to 10 s): Sentinel can fail over to nobody, so it is made a master again
+  //        (REPLICAOF NO ONE), as the Sentinels name it. This is what Redis does without the
+  //        fence (a master restarts as a master with what it loaded from disk); Event
+  //        RestoredPrimary says what the replicas held.
   void followSentinels() {
     const replication::SentinelVerdict& verdict = sentinels_.plan.verdict;
     if (verdict.kind != replication::SentinelVerdictKind::Agreed || !verdict.primary) { // S3
@@ -136,7 +146,9 @@ private:
           pod.pod.pod_ip != address->host) {
         continue;
       }
-      if (ordinal != decision_.primary_ordinal) { // S2
+      if (ordinal == decision_.primary_ordinal) {
+        restartedPrimaryNamedBySentinels(pod); // S4
+      } else { // S2
         const std::string lost = decision_.primary;
         decision_.lost_primary = lost;
         decision_.primary = pod.pod.name;
@@ -151,6 +163,45 @@ private:
       return;
     }
     decision_.sentinel_names_no_pod = true; // S3
+  }
+
+  void restartedPrimaryNamedBySentinels(const PodObservation& primary) {
+    const replication::SentinelVerdict& verdict = sentinels_.plan.verdict;
+    if (!primary.node || !heldByRestartFence(*primary.node) || verdict.agreeing != verdict.answering) {
+      return;
+    }
+    const auto& known = sentinels_.known_ips;
+    std::string replicas_ahead;
+    bool candidate = false;
+    for (const auto& [ordinal, pod] : observation_.pods) {
+      if (ordinal == decision_.primary_ordinal || !pod.node || pod.pod.deleting) {
+        continue;
+      }
+      candidate = candidate || std::find(known.begin(), known.end(), pod.pod.pod_ip) != known.end();
+      if (pod.node->offset > primary.node->offset) {
+        replicas_ahead += (replicas_ahead.empty() ? "" : ", ") + pod.pod.name + " at offset " +
+                          std::to_string(pod.node->offset);
+      }
+    }
+    if (!candidate) { // b
+      restore_fenced_primary_ = true;
+      plan_.actions.emplace_back(RecordEvent{
+          true, "RestoredPrimary",
+          decision_.primary + " restarted and the Sentinels know no replica to fail over to: it "
+          "is a master again at offset " + std::to_string(primary.node->offset) +
+              (replicas_ahead.empty() ? " (no replica had processed more)"
+                                      : "; replicas that had processed more resynchronise from "
+                                        "it: " + replicas_ahead)});
+      return;
+    }
+    for (const auto& [index, sentinel] : observation_.sentinels) { // a
+      if (sentinel.answer.reachable && sentinel.answer.master == verdict.primary &&
+          !sentinel.pod.deleting) {
+        plan_.actions.emplace_back(ConfigureSentinel{
+            ForceFailover{sentinel.pod.name, sentinel.pod.pod_ip}, sentinelSettings(cluster_)});
+        return;
+      }
+    }
   }
 
   void replaceBy(const replication::LeaderChoice& choice, const std::string& why, bool planned) {
@@ -192,9 +243,9 @@ private:
         planLeaderOnSource(observation_, *primary, plan_);
       }
     } else if (primary_usable && primary->node->role == NodeRole::Replica &&
-               (!sentinels_.decides || promotesFromSource(*primary))) {
+               (!sentinels_.decides || promotesFromSource(*primary) || restore_fenced_primary_)) {
       // In mode sentinel only a promotion out of replica mode (Sentinels monitor nothing yet)
-      // is the operator's: any other replica primary waits for Sentinel's verdict.
+      // and rule S4b are the operator's: any other replica primary waits for Sentinel.
       // A hand-over interrupted after its status write (operator restart, a failed step): the
       // old primary is still a live master that the chosen pod streams from, so the hand-over
       // is repeated (pause, catch up, promote) instead of promoting next to a live master.
@@ -429,6 +480,7 @@ private:
   ClusterPlan& plan_;
   RoleDecision decision_;
   bool switching_over_ = false; // this plan hands over with a Switchover action
+  bool restore_fenced_primary_ = false; // rule S4b
   const bool following_;        // replica mode: the leader follows the external source
 };
 

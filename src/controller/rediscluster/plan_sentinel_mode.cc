@@ -83,7 +83,8 @@ SentinelGroup planSentinelGroup(const ClusterObservation& observation) {
     }
   }
   group.plan = planSentinels(answers, resources::sentinelInstances(cluster), following,
-                             recordedPrimaryAddress(observation), current_ips);
+                             recordedPrimaryAddress(observation), current_ips,
+                             sentinelSettings(cluster));
   if (!observation.auth_secret_ready) {
     // Without the password a Sentinel cannot authenticate to the pods: it is not configured
     // (stopping one that monitors a DR replica needs no password and still happens).

@@ -5,9 +5,17 @@
 
 namespace rdr::controller {
 
+std::map<std::string, std::string> SentinelSettings::reported() const {
+  return {{"quorum", std::to_string(quorum)},
+          {"down-after-milliseconds", std::to_string(down_after_milliseconds)},
+          {"failover-timeout", std::to_string(failover_timeout)},
+          {"parallel-syncs", "1"}};
+}
+
 SentinelPlan planSentinels(const std::vector<SentinelObservation>& sentinels, int configured,
                            bool following_source, const std::optional<std::string>& recorded_primary,
-                           const std::vector<std::string>& current_ips) {
+                           const std::vector<std::string>& current_ips,
+                           const SentinelSettings& wanted) {
   SentinelPlan plan;
   if (following_source) { // rule 1
     for (const SentinelObservation& sentinel : sentinels) {
@@ -43,10 +51,17 @@ SentinelPlan planSentinels(const std::vector<SentinelObservation>& sentinels, in
       plan.actions.emplace_back(MonitorPrimary{sentinel.pod, sentinel.pod_ip, *target});
     }
   }
+  const auto reported = wanted.reported();
+  for (const SentinelObservation& sentinel : sentinels) { // rule 6
+    if (sentinel.reachable && sentinel.master && !sentinel.settings.empty() &&
+        sentinel.settings != reported) {
+      plan.actions.emplace_back(ApplySettings{sentinel.pod, sentinel.pod_ip});
+    }
+  }
   if (plan.verdict.kind != Kind::Agreed || !plan.actions.empty()) {
     return plan;
   }
-  for (const SentinelObservation& sentinel : sentinels) { // rule 6
+  for (const SentinelObservation& sentinel : sentinels) { // rule 7
     const bool stale = std::any_of(sentinel.known_ips.begin(), sentinel.known_ips.end(),
                                    [&](const std::string& ip) {
                                      return std::find(current_ips.begin(), current_ips.end(), ip) ==

@@ -14,6 +14,15 @@ std::shared_ptr<redis::RedisAdmin> sentinelAdmin(redis::RedisConnector& connecto
   return connector.admin({pod_ip, redis::kSentinelPort}, redis::Credentials{});
 }
 
+// quorum, down-after-milliseconds, failover-timeout and parallel-syncs, as SentinelSettings
+// reports them.
+Status applySettings(redis::RedisAdmin& sentinel, const SentinelSettings& settings) {
+  for (const auto& [option, value] : settings.reported()) {
+    RDR_RETURN_IF_ERROR(redis::sentinelSet(sentinel, settings.master_name, option, value));
+  }
+  return okStatus();
+}
+
 Status monitor(redis::RedisConnector& connector, const MonitorPrimary& action,
                const SentinelSettings& settings, const std::optional<std::string>& password) {
   auto primary = api::parseHostPort(action.primary);
@@ -28,11 +37,7 @@ Status monitor(redis::RedisConnector& connector, const MonitorPrimary& action,
   if (password) {
     RDR_RETURN_IF_ERROR(redis::sentinelSet(*sentinel, master, "auth-pass", *password));
   }
-  RDR_RETURN_IF_ERROR(redis::sentinelSet(*sentinel, master, "down-after-milliseconds",
-                                         std::to_string(settings.down_after_milliseconds)));
-  RDR_RETURN_IF_ERROR(redis::sentinelSet(*sentinel, master, "failover-timeout",
-                                         std::to_string(settings.failover_timeout)));
-  RDR_RETURN_IF_ERROR(redis::sentinelSet(*sentinel, master, "parallel-syncs", "1"));
+  RDR_RETURN_IF_ERROR(applySettings(*sentinel, settings));
   spdlog::info("Sentinel {} ({}) monitors {} as {} with quorum {}.", action.pod, action.pod_ip,
                action.primary, master, settings.quorum);
   return okStatus();
@@ -42,7 +47,7 @@ Status monitor(redis::RedisConnector& connector, const MonitorPrimary& action,
 
 SentinelObservation observeSentinel(redis::RedisConnector& connector, const std::string& pod,
                                     const std::string& pod_ip, const std::string& master) {
-  SentinelObservation observed{pod, pod_ip, false, std::nullopt, {}};
+  SentinelObservation observed{pod, pod_ip, false, std::nullopt, {}, {}};
   if (pod_ip.empty()) {
     return observed;
   }
@@ -57,6 +62,13 @@ SentinelObservation observeSentinel(redis::RedisConnector& connector, const std:
     observed.master = api::formatHostPort((*named)->host, (*named)->port);
     if (auto known = redis::sentinelKnownIps(*sentinel, master)) {
       observed.known_ips = std::move(known).value();
+    }
+    if (auto fields = redis::sentinelMasterFields(*sentinel, master)) {
+      for (const char* name : {"quorum", "down-after-milliseconds", "failover-timeout", "parallel-syncs"}) {
+        if (const auto field = fields->find(name); field != fields->end()) {
+          observed.settings[name] = field->second;
+        }
+      }
     }
   }
   return observed;
@@ -73,6 +85,22 @@ Status executeSentinelAction(redis::RedisConnector& connector, const SentinelAct
         redis::sentinelRemove(*sentinelAdmin(connector, stop->pod_ip), settings.master_name));
     spdlog::info("Sentinel {} ({}) stopped monitoring {}: the cluster follows an external source.",
                  stop->pod, stop->pod_ip, settings.master_name);
+    return okStatus();
+  }
+  if (const auto* apply = std::get_if<ApplySettings>(&action)) {
+    RDR_RETURN_IF_ERROR(applySettings(*sentinelAdmin(connector, apply->pod_ip), settings));
+    spdlog::info("Sentinel {} ({}) now uses quorum {}, down-after-milliseconds {} and "
+                 "failover-timeout {} for {}.",
+                 apply->pod, apply->pod_ip, settings.quorum, settings.down_after_milliseconds,
+                 settings.failover_timeout, settings.master_name);
+    return okStatus();
+  }
+  if (const auto* failover = std::get_if<ForceFailover>(&action)) {
+    RDR_RETURN_IF_ERROR(
+        redis::sentinelFailover(*sentinelAdmin(connector, failover->pod_ip), settings.master_name));
+    spdlog::warn("Sentinel {} ({}) was asked to fail {} over now (SENTINEL FAILOVER): the "
+                 "primary restarted and no longer takes writes.",
+                 failover->pod, failover->pod_ip, settings.master_name);
     return okStatus();
   }
   const auto& reset = std::get<ResetSentinel>(action);

@@ -14,9 +14,11 @@ const std::string kOther = "127.10.0.6:6379";
 const std::vector<std::string> kCurrent = {"127.10.0.5", "127.10.0.6", "127.10.0.7",
                                            "127.10.0.20", "127.10.0.21", "127.10.0.22"};
 
+const SentinelSettings kSettings{"prod", 2, 5000, 60000};
+
 SentinelObservation sentinel(int i, std::optional<std::string> master, bool reachable = true) {
   return {"prod-sentinel-" + std::to_string(i), "127.10.0." + std::to_string(20 + i), reachable,
-          std::move(master), {"127.10.0.6", "127.10.0.7"}};
+          std::move(master), {"127.10.0.6", "127.10.0.7"}, {}};
 }
 
 Lines describe(const SentinelPlan& plan) {
@@ -29,6 +31,10 @@ Lines describe(const SentinelPlan& plan) {
             return "monitor " + a.pod + " " + a.primary;
           } else if constexpr (std::is_same_v<T, StopMonitoring>) {
             return "stop " + a.pod;
+          } else if constexpr (std::is_same_v<T, ApplySettings>) {
+            return "apply settings " + a.pod;
+          } else if constexpr (std::is_same_v<T, ForceFailover>) {
+            return "failover " + a.pod;
           } else {
             return "reset " + a.pod;
           }
@@ -78,18 +84,18 @@ TEST(PlanSentinels, Rules) {
        false, kPrimary, {"monitor prod-sentinel-0 " + kPrimary}},
       {"rule 3: answers still converging: wait",
        {sentinel(0, kOther), sentinel(1, kPrimary), sentinel(2, std::nullopt)}, false, kPrimary, {}},
-      {"rule 6: one stale Sentinel is reset",
+      {"rule 7: one stale Sentinel is reset",
        {sentinel(0, kPrimary), sentinel(1, kPrimary), stale}, false, kPrimary,
        {"reset prod-sentinel-2"}},
-      {"rule 6: one reset per round",
+      {"rule 7: one reset per round",
        {stale_too, sentinel(1, kPrimary), stale}, false, kPrimary, {"reset prod-sentinel-0"}},
-      {"rule 6: no reset while another Sentinel is being configured",
+      {"rule 7: no reset while another Sentinel is being configured",
        {sentinel(0, kPrimary), sentinel(1, std::nullopt), stale}, false, kPrimary,
        {"monitor prod-sentinel-1 " + kPrimary}},
   };
   for (const Case& c : cases) {
     const SentinelPlan plan =
-        planSentinels(c.sentinels, 3, c.following_source, c.recorded, kCurrent);
+        planSentinels(c.sentinels, 3, c.following_source, c.recorded, kCurrent, kSettings);
     EXPECT_EQ(describe(plan), c.actions) << c.name;
   }
 }
