@@ -46,9 +46,10 @@ SentinelVerdict readSentinels(const std::vector<SentinelAnswer>& answers, int co
 // 1. it never promotes a pod itself while Sentinels run: one brain decides local failover;
 // 2. Agreed: the pod at that address is the primary: relabel, currentPrimary, report; a pod
 //    Sentinel did not choose is never promoted over it, and its choice is never undone;
-// 3. NoQuorum: it reports PrimaryAvailable=False (reason SentinelQuorumLost, the counts) and
-//    repairs the group (re-creates missing Sentinel pods and configures them towards the last
-//    primary it recorded), but promotes nobody: a partition can leave Sentinels it cannot reach
+// 3. NoQuorum: it reports it (Ready=False with the counts; when the primary is down as well,
+//    PrimaryAvailable=False with reason SentinelQuorumLost) and repairs the group (re-creates
+//    missing Sentinel pods and configures them towards the primary the others name, or the last
+//    one it recorded), but promotes nobody: a partition can leave Sentinels it cannot reach
 //    able to fail over, and two deciders would be a split brain;
 // 4. Disagreed: keeps the recorded primary for this round and looks again;
 // 5. Unmonitored: configures the Sentinels (SENTINEL MONITOR) towards the recorded primary.

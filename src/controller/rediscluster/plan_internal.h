@@ -27,6 +27,8 @@ struct RoleDecision {
   // mode: sentinel: the Sentinels agree on an address that is no pod of this cluster (the
   // recorded primary is kept).
   bool sentinel_names_no_pod = false;
+  // mode: sentinel, rule S4b of followSentinels: the restarted primary is made a master again.
+  bool restore_fenced_primary = false;
 };
 
 // mode: sentinel: what the Sentinel group says and what is asked of it this round.
@@ -59,6 +61,39 @@ SentinelGroup planSentinelGroup(const ClusterObservation& observation);
 // Sentinel pods and the <name>-sentinel Service: created in mode: sentinel up to
 // spec.sentinel.instances, surplus ones deleted; all of them deleted in any other mode.
 void planSentinelResources(const ClusterObservation& observation, ClusterPlan& plan);
+
+// ---------------------------------------------------------------- roles in mode sentinel
+// (plan_sentinel_roles.cc), while the cluster does not follow a source.
+
+// Rules (replication/sentinel_view.h has the why):
+// S1. the operator never promotes a pod itself and never picks a primary while Sentinels run;
+// S2. a verdict Agreed on the address of a pod of this cluster makes that pod the primary:
+//     recorded first (invariant 2), relabelled, reported; Sentinel already promoted it;
+// S3. Agreed on an address that is no pod here (a pod re-created with a new IP), NoQuorum,
+//     Disagreed or Unmonitored: the recorded primary stays, and the status says why;
+// S4. every answering Sentinel names the primary but its container restarted (the restart
+//     fence holds it: it takes no writes, and Sentinel only counts a master reporting the
+//     replica role as down after down-after-milliseconds + 20 s):
+//     a. another pod answers that the Sentinels know as a replica: one of those Sentinels is
+//        asked to fail over now (SENTINEL FAILOVER); Sentinel chooses the replica;
+//     b. none (alone, or it died before Sentinel learned its replicas from its INFO, which
+//        takes up to 10 s): Sentinel can fail over to nobody, so it is made a master again
+//        (REPLICAOF NO ONE), as the Sentinels name it. This is what Redis does without the
+//        fence (a master restarts as a master with what it loaded from disk); Event
+//        RestoredPrimary says what the replicas held.
+void followSentinels(const ClusterObservation& observation, const SentinelGroup& sentinels,
+                     RoleDecision& decision, ClusterPlan& plan);
+
+// Mode sentinel: Sentinel re-points replicas after its failovers and turns a returning old
+// master into a replica. The operator re-points only the pods Sentinel will not, and only while
+// the primary is a master that the Sentinels name (or, before they monitor anything, the
+// recorded one):
+// 1. a pod held by the restart fence (Sentinel would leave it for failover-timeout);
+// 2. a master whose address no Sentinel knows (a pod re-created with a new IP that booted as a
+//    master): never one Sentinel knows, which may be the one it has just promoted.
+void repointUnclaimed(const ClusterObservation& observation, const SentinelGroup& sentinels,
+                      const RoleDecision& decision, const PodObservation& primary,
+                      const std::string& primary_host, ClusterPlan& plan);
 
 // The group's settings from spec.sentinel (defaults when absent).
 SentinelSettings sentinelSettings(const api::RedisCluster& cluster);

@@ -5,7 +5,6 @@
 
 #include "plan_internal.h"
 #include "rdr/api/derived.h"
-#include "rdr/api/host_port.h"
 #include "rdr/api/names.h"
 #include "rdr/api/well_known.h"
 #include "rdr/replication/leader_choice.h"
@@ -80,7 +79,7 @@ private:
       return;
     }
     if (sentinels_.decides) {
-      followSentinels();
+      followSentinels(observation_, sentinels_, decision_, plan_);
       return;
     }
     if (decision_.assessment.verdict == PrimaryVerdict::Failed) { // rule 3
@@ -115,91 +114,6 @@ private:
       if (choice.chosen) { // rule 5
         replaceBy(choice, "is beyond spec.instances=" + std::to_string(cluster_.spec.instances),
                   /*planned=*/true);
-      }
-    }
-  }
-
-  // Rules (replication/sentinel_view.h has the why):
-  // S1. the operator never promotes a pod itself and never picks a primary while Sentinels run;
-  // S2. a verdict Agreed on the address of a pod of this cluster makes that pod the primary:
-  //     recorded first (invariant 2), relabelled, reported; Sentinel already promoted it;
-  // S3. Agreed on an address that is no pod here (a pod re-created with a new IP), NoQuorum,
-  //     Disagreed or Unmonitored: the recorded primary stays, and the status says why;
-  // S4. every answering Sentinel names the primary but its container restarted (the restart
-  //     fence holds it: it takes no writes, and Sentinel only counts a master reporting the
-  //     replica role as down after down-after-milliseconds + 20 s):
-  //     a. another pod answers that the Sentinels know as a replica: one of those Sentinels is
-  //        asked to fail over now (SENTINEL FAILOVER); Sentinel chooses the replica;
-  //     b. none (alone, or it died before Sentinel learned its replicas from its INFO, which
-  //        takes up to 10 s): Sentinel can fail over to nobody, so it is made a master again
-  //        (REPLICAOF NO ONE), as the Sentinels name it. This is what Redis does without the
-  //        fence (a master restarts as a master with what it loaded from disk); Event
-  //        RestoredPrimary says what the replicas held.
-  void followSentinels() {
-    const replication::SentinelVerdict& verdict = sentinels_.plan.verdict;
-    if (verdict.kind != replication::SentinelVerdictKind::Agreed || !verdict.primary) { // S3
-      return;
-    }
-    const auto address = api::parseHostPort(*verdict.primary);
-    for (const auto& [ordinal, pod] : observation_.pods) {
-      if (!address || address->port != api::kRedisPort || pod.pod.deleting ||
-          pod.pod.pod_ip != address->host) {
-        continue;
-      }
-      if (ordinal == decision_.primary_ordinal) {
-        restartedPrimaryNamedBySentinels(pod); // S4
-      } else { // S2
-        const std::string lost = decision_.primary;
-        decision_.lost_primary = lost;
-        decision_.primary = pod.pod.name;
-        decision_.primary_ordinal = ordinal;
-        decision_.choice_reason = verdict.explanation;
-        plan_.actions.emplace_back(CountFailover{});
-        plan_.actions.emplace_back(RecordEvent{
-            true, "FailedOver",
-            "Sentinel failed over from " + lost + " to " + pod.pod.name + " (" + *verdict.primary +
-                "): " + verdict.explanation + "; the operator relabels the pods and follows."});
-      }
-      return;
-    }
-    decision_.sentinel_names_no_pod = true; // S3
-  }
-
-  void restartedPrimaryNamedBySentinels(const PodObservation& primary) {
-    const replication::SentinelVerdict& verdict = sentinels_.plan.verdict;
-    if (!primary.node || !heldByRestartFence(*primary.node) || verdict.agreeing != verdict.answering) {
-      return;
-    }
-    const auto& known = sentinels_.known_ips;
-    std::string replicas_ahead;
-    bool candidate = false;
-    for (const auto& [ordinal, pod] : observation_.pods) {
-      if (ordinal == decision_.primary_ordinal || !pod.node || pod.pod.deleting) {
-        continue;
-      }
-      candidate = candidate || std::find(known.begin(), known.end(), pod.pod.pod_ip) != known.end();
-      if (pod.node->offset > primary.node->offset) {
-        replicas_ahead += (replicas_ahead.empty() ? "" : ", ") + pod.pod.name + " at offset " +
-                          std::to_string(pod.node->offset);
-      }
-    }
-    if (!candidate) { // b
-      restore_fenced_primary_ = true;
-      plan_.actions.emplace_back(RecordEvent{
-          true, "RestoredPrimary",
-          decision_.primary + " restarted and the Sentinels know no replica to fail over to: it "
-          "is a master again at offset " + std::to_string(primary.node->offset) +
-              (replicas_ahead.empty() ? " (no replica had processed more)"
-                                      : "; replicas that had processed more resynchronise from "
-                                        "it: " + replicas_ahead)});
-      return;
-    }
-    for (const auto& [index, sentinel] : observation_.sentinels) { // a
-      if (sentinel.answer.reachable && sentinel.answer.master == verdict.primary &&
-          !sentinel.pod.deleting) {
-        plan_.actions.emplace_back(ConfigureSentinel{
-            ForceFailover{sentinel.pod.name, sentinel.pod.pod_ip}, sentinelSettings(cluster_)});
-        return;
       }
     }
   }
@@ -243,7 +157,8 @@ private:
         planLeaderOnSource(observation_, *primary, plan_);
       }
     } else if (primary_usable && primary->node->role == NodeRole::Replica &&
-               (!sentinels_.decides || promotesFromSource(*primary) || restore_fenced_primary_)) {
+               (!sentinels_.decides || promotesFromSource(*primary) ||
+                decision_.restore_fenced_primary)) {
       // In mode sentinel only a promotion out of replica mode (Sentinels monitor nothing yet)
       // and rule S4b are the operator's: any other replica primary waits for Sentinel.
       // A hand-over interrupted after its status write (operator restart, a failed step): the
@@ -269,7 +184,7 @@ private:
     }
     std::vector<Action> terminating;
     if (primary_usable && sentinels_.decides) {
-      repointUnclaimed(*primary);
+      repointUnclaimed(observation_, sentinels_, decision_, *primary, primaryHost(), plan_);
     } else if (primary_usable) {
       repointOthers(*primary, terminating);
     }
@@ -321,36 +236,6 @@ private:
       if (!followsPrimary(*pod.node, host, primary.pod.pod_ip)) {
         (pod.pod.deleting ? terminating : plan_.actions)
             .emplace_back(FollowPrimary{pod.pod.name, pod.pod.pod_ip, host, api::kRedisPort});
-      }
-    }
-  }
-
-  // Mode sentinel: Sentinel re-points replicas after its failovers and turns a returning old
-  // master into a replica. The operator re-points only the pods Sentinel will not, and only while
-  // the primary is a master that the Sentinels name (or, before they monitor anything, the
-  // recorded one):
-  // 1. a pod held by the restart fence (Sentinel would leave it for failover-timeout);
-  // 2. a master whose address no Sentinel knows (a pod re-created with a new IP that booted as a
-  //    master): never one Sentinel knows, which may be the one it has just promoted.
-  void repointUnclaimed(const PodObservation& primary) {
-    const auto& verdict = sentinels_.plan.verdict;
-    using Kind = replication::SentinelVerdictKind;
-    const bool named = verdict.kind == Kind::Agreed && !decision_.sentinel_names_no_pod &&
-                       verdict.primary == api::formatHostPort(primary.pod.pod_ip, api::kRedisPort);
-    if (primary.node->role != NodeRole::Master || !(named || verdict.kind == Kind::Unmonitored)) {
-      return;
-    }
-    const auto& known = sentinels_.known_ips;
-    for (const auto& [ordinal, pod] : observation_.pods) {
-      if (ordinal == decision_.primary_ordinal || !pod.node || pod.pod.deleting) {
-        continue;
-      }
-      const bool unknown_master =
-          pod.node->role == NodeRole::Master &&
-          std::find(known.begin(), known.end(), pod.pod.pod_ip) == known.end();
-      if (heldByRestartFence(*pod.node) || unknown_master) {
-        plan_.actions.emplace_back(
-            FollowPrimary{pod.pod.name, pod.pod.pod_ip, primaryHost(), api::kRedisPort});
       }
     }
   }
@@ -480,7 +365,6 @@ private:
   ClusterPlan& plan_;
   RoleDecision decision_;
   bool switching_over_ = false; // this plan hands over with a Switchover action
-  bool restore_fenced_primary_ = false; // rule S4b
   const bool following_;        // replica mode: the leader follows the external source
 };
 

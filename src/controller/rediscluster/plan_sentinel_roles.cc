@@ -1,0 +1,115 @@
+// The plan's role step in mode sentinel: Sentinel's verdict decides the primary (rules in
+// plan_internal.h); the operator follows, and re-points only the pods Sentinel will not.
+#include <algorithm>
+#include <string>
+
+#include "plan_internal.h"
+#include "rdr/api/host_port.h"
+#include "rdr/api/well_known.h"
+
+namespace rdr::controller::detail {
+namespace {
+
+using replication::NodeRole;
+
+// Rule S4 of followSentinels (plan_internal.h).
+void restartedPrimaryNamedBySentinels(const ClusterObservation& observation,
+                                      const SentinelGroup& sentinels, const PodObservation& primary,
+                                      RoleDecision& decision, ClusterPlan& plan) {
+  const replication::SentinelVerdict& verdict = sentinels.plan.verdict;
+  if (!primary.node || !heldByRestartFence(*primary.node) || verdict.agreeing != verdict.answering) {
+    return;
+  }
+  const auto& known = sentinels.known_ips;
+  std::string replicas_ahead;
+  bool candidate = false;
+  for (const auto& [ordinal, pod] : observation.pods) {
+    if (ordinal == decision.primary_ordinal || !pod.node || pod.pod.deleting) {
+      continue;
+    }
+    candidate = candidate || std::find(known.begin(), known.end(), pod.pod.pod_ip) != known.end();
+    if (pod.node->offset > primary.node->offset) {
+      replicas_ahead += (replicas_ahead.empty() ? "" : ", ") + pod.pod.name + " at offset " +
+                        std::to_string(pod.node->offset);
+    }
+  }
+  if (!candidate) { // b
+    decision.restore_fenced_primary = true;
+    plan.actions.emplace_back(RecordEvent{
+        true, "RestoredPrimary",
+        decision.primary + " restarted and the Sentinels know no replica to fail over to: it "
+        "is a master again at offset " + std::to_string(primary.node->offset) +
+            (replicas_ahead.empty() ? " (no replica had processed more)"
+                                    : "; replicas that had processed more resynchronise from "
+                                      "it: " + replicas_ahead)});
+    return;
+  }
+  for (const auto& [index, sentinel] : observation.sentinels) { // a
+    if (sentinel.answer.reachable && sentinel.answer.master == verdict.primary &&
+        !sentinel.pod.deleting) {
+      plan.actions.emplace_back(ConfigureSentinel{
+          ForceFailover{sentinel.pod.name, sentinel.pod.pod_ip}, sentinelSettings(observation.cluster)});
+      return;
+    }
+  }
+}
+
+} // namespace
+
+void followSentinels(const ClusterObservation& observation, const SentinelGroup& sentinels,
+                     RoleDecision& decision, ClusterPlan& plan) {
+  const replication::SentinelVerdict& verdict = sentinels.plan.verdict;
+  if (verdict.kind != replication::SentinelVerdictKind::Agreed || !verdict.primary) { // S3
+    return;
+  }
+  const auto address = api::parseHostPort(*verdict.primary);
+  for (const auto& [ordinal, pod] : observation.pods) {
+    if (!address || address->port != api::kRedisPort || pod.pod.deleting ||
+        pod.pod.pod_ip != address->host) {
+      continue;
+    }
+    if (ordinal == decision.primary_ordinal) {
+      restartedPrimaryNamedBySentinels(observation, sentinels, pod, decision, plan); // S4
+    } else { // S2
+      const std::string lost = decision.primary;
+      decision.lost_primary = lost;
+      decision.primary = pod.pod.name;
+      decision.primary_ordinal = ordinal;
+      decision.choice_reason = verdict.explanation;
+      plan.actions.emplace_back(CountFailover{});
+      plan.actions.emplace_back(RecordEvent{
+          true, "FailedOver",
+          "Sentinel failed over from " + lost + " to " + pod.pod.name + " (" + *verdict.primary +
+              "): " + verdict.explanation + "; the operator relabels the pods and follows."});
+    }
+    return;
+  }
+  decision.sentinel_names_no_pod = true; // S3
+}
+
+void repointUnclaimed(const ClusterObservation& observation, const SentinelGroup& sentinels,
+                      const RoleDecision& decision, const PodObservation& primary,
+                      const std::string& primary_host, ClusterPlan& plan) {
+  const auto& verdict = sentinels.plan.verdict;
+  using Kind = replication::SentinelVerdictKind;
+  const bool named = verdict.kind == Kind::Agreed && !decision.sentinel_names_no_pod &&
+                     verdict.primary == api::formatHostPort(primary.pod.pod_ip, api::kRedisPort);
+  if (primary.node->role != NodeRole::Master || !(named || verdict.kind == Kind::Unmonitored)) {
+    return;
+  }
+  const auto& known = sentinels.known_ips;
+  for (const auto& [ordinal, pod] : observation.pods) {
+    if (ordinal == decision.primary_ordinal || !pod.node || pod.pod.deleting) {
+      continue;
+    }
+    const bool unknown_master =
+        pod.node->role == NodeRole::Master &&
+        std::find(known.begin(), known.end(), pod.pod.pod_ip) == known.end();
+    if (heldByRestartFence(*pod.node) || unknown_master) {
+      plan.actions.emplace_back(
+          FollowPrimary{pod.pod.name, pod.pod.pod_ip, primary_host, api::kRedisPort});
+    }
+  }
+}
+
+} // namespace rdr::controller::detail
