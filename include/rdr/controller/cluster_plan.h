@@ -111,6 +111,13 @@ struct FollowPrimary {
   int upstream_port = 6379;
   bool source_auth = false;
 };
+// CONFIG SET replica-priority <priority> (mode sentinel: 0 keeps Sentinel from promoting a pod
+// that a scale-down removes).
+struct SetReplicaPriority {
+  std::string pod;
+  std::string pod_ip;
+  int priority = 100;
+};
 // A planned hand-over from a healthy primary: pause its writes, let `to` catch up, promote `to`,
 // make `from` follow it, unpause.
 struct Switchover {
@@ -143,7 +150,7 @@ struct ConfigureSentinel {
 
 using Action = std::variant<CreateObject, UpdateConfigMapData, DeleteObject, SetPodRoleLabel,
                             PromotePod, FollowPrimary, Switchover, RecordEvent, CountFailover,
-                            CountPromotion, FinishDetach, ConfigureSentinel>;
+                            CountPromotion, FinishDetach, ConfigureSentinel, SetReplicaPriority>;
 
 struct ClusterPlan {
   // The status to write. The executor writes it before any other action when it differs from the

@@ -63,6 +63,7 @@ struct ApplySettings {
 struct ForceFailover {
   std::string pod;
   std::string pod_ip;
+  std::string why; // for the log: "the primary restarted and no longer takes writes"
 };
 using SentinelAction =
     std::variant<MonitorPrimary, StopMonitoring, ResetSentinel, ApplySettings, ForceFailover>;

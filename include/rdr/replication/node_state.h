@@ -23,6 +23,7 @@ struct NodeState {
   std::string replid;
   std::string replid2;
   int connected_replicas = 0;
+  int replica_priority = 100; // replica-priority: Sentinel never promotes a replica at 0
 
   bool operator==(const NodeState&) const = default;
 };

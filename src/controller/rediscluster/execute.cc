@@ -112,6 +112,16 @@ public:
     return okStatus();
   }
 
+  Status operator()(const SetReplicaPriority& action) {
+    RDR_RETURN_IF_ERROR(within(admin(action.pod_ip)->configSet("replica-priority",
+                                                              std::to_string(action.priority)),
+                               "setting replica-priority on pod " + action.pod));
+    spdlog::info("RedisCluster {}/{}: pod {} ({}) has replica-priority {}{}.", namespace_, cluster_,
+                 action.pod, action.pod_ip, action.priority,
+                 action.priority == 0 ? " (Sentinel never promotes it: it is being scaled down)" : "");
+    return okStatus();
+  }
+
   Status operator()(const Switchover& action) { return runSwitchover(action, context_); }
 
   Status operator()(const RecordEvent& action) {

@@ -74,6 +74,7 @@ replication::NodeState toNodeState(const redis::ReplicationInfo& info) {
   node.replid = info.master_replid;
   node.replid2 = info.master_replid2;
   node.connected_replicas = info.connected_slaves;
+  node.replica_priority = info.slave_priority;
   return node;
 }
 

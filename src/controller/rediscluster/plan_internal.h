@@ -80,7 +80,12 @@ void planSentinelResources(const ClusterObservation& observation, ClusterPlan& p
 //        takes up to 10 s): Sentinel can fail over to nobody, so it is made a master again
 //        (REPLICAOF NO ONE), as the Sentinels name it. This is what Redis does without the
 //        fence (a master restarts as a master with what it loaded from disk); Event
-//        RestoredPrimary says what the replicas held.
+//        RestoredPrimary says what the replicas held;
+// S5. a scale-down: pods beyond spec.instances get replica-priority 0 (Sentinel never promotes
+//     them; pods below get back spec.redis's replica-priority, else 100, should they have 0);
+//     then, when the primary itself is beyond spec.instances, is a master that every answering
+//     Sentinel names, and a pod below streams from it that the Sentinels know, one Sentinel is
+//     asked to fail over (SENTINEL FAILOVER): Sentinel hands over, the surplus pods then go.
 void followSentinels(const ClusterObservation& observation, const SentinelGroup& sentinels,
                      RoleDecision& decision, ClusterPlan& plan);
 

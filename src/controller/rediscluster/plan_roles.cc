@@ -176,7 +176,7 @@ private:
             false, "Promoted",
             decision_.primary + " was promoted with REPLICAOF NO ONE: the cluster is a standalone "
             "primary (former source: " + api::sourceDisplayName(cluster_.spec) + ")."});
-      } else {
+      } else if (!decision_.restore_fenced_primary) { // that one has its own Event
         plan_.actions.emplace_back(RecordEvent{
             false, "FailedOver",
             decision_.primary + " was promoted and is the primary; the other pods follow it."});

@@ -48,7 +48,67 @@ void restartedPrimaryNamedBySentinels(const ClusterObservation& observation,
     if (sentinel.answer.reachable && sentinel.answer.master == verdict.primary &&
         !sentinel.pod.deleting) {
       plan.actions.emplace_back(ConfigureSentinel{
-          ForceFailover{sentinel.pod.name, sentinel.pod.pod_ip}, sentinelSettings(observation.cluster)});
+          ForceFailover{sentinel.pod.name, sentinel.pod.pod_ip,
+                        decision.primary + " restarted and no longer takes writes"},
+          sentinelSettings(observation.cluster)});
+      return;
+    }
+  }
+}
+
+// The replica-priority a pod below spec.instances runs with: spec.redis's, else Redis' 100.
+int wantedPriority(const api::RedisCluster& cluster) {
+  for (const char* directive : {"replica-priority", "slave-priority"}) {
+    if (const auto it = cluster.spec.redis.find(directive); it != cluster.spec.redis.end()) {
+      try {
+        return std::stoi(it->second);
+      } catch (const std::exception&) {
+        return 100; // validation refuses such a value first
+      }
+    }
+  }
+  return 100;
+}
+
+// Rule S5 of followSentinels (plan_internal.h); `primary` answers and Sentinels name it.
+void planScaleDownHandOver(const ClusterObservation& observation, const SentinelGroup& sentinels,
+                           const PodObservation& primary, const RoleDecision& decision,
+                           ClusterPlan& plan) {
+  const api::RedisCluster& cluster = observation.cluster;
+  const int wanted = wantedPriority(cluster);
+  bool surplus_pending = false;
+  for (const auto& [ordinal, pod] : observation.pods) { // a
+    if (ordinal == decision.primary_ordinal || !pod.node || pod.pod.deleting) {
+      continue;
+    }
+    const int priority = ordinal >= cluster.spec.instances ? 0 : wanted;
+    if (pod.node->replica_priority != priority &&
+        (priority == 0 || pod.node->replica_priority == 0)) {
+      plan.actions.emplace_back(SetReplicaPriority{pod.pod.name, pod.pod.pod_ip, priority});
+      surplus_pending = surplus_pending || priority == 0;
+    }
+  }
+  const replication::SentinelVerdict& verdict = sentinels.plan.verdict;
+  if (decision.primary_ordinal < cluster.spec.instances || surplus_pending || !primary.node ||
+      primary.node->role != NodeRole::Master || verdict.agreeing != verdict.answering) {
+    return;
+  }
+  const auto& known = sentinels.known_ips;
+  const bool candidate =
+      std::any_of(observation.pods.begin(), observation.pods.end(), [&](const auto& entry) {
+        const PodObservation& pod = entry.second;
+        return entry.first < cluster.spec.instances && pod.node && !pod.pod.deleting &&
+               pod.node->role == NodeRole::Replica && pod.node->master_link_up &&
+               std::find(known.begin(), known.end(), pod.pod.pod_ip) != known.end();
+      });
+  for (const auto& [index, sentinel] : observation.sentinels) { // b
+    if (candidate && sentinel.answer.reachable && sentinel.answer.master == verdict.primary &&
+        !sentinel.pod.deleting) {
+      plan.actions.emplace_back(ConfigureSentinel{
+          ForceFailover{sentinel.pod.name, sentinel.pod.pod_ip,
+                        decision.primary + " is beyond spec.instances=" +
+                            std::to_string(cluster.spec.instances) + " (a scale-down)"},
+          sentinelSettings(cluster)});
       return;
     }
   }
@@ -70,6 +130,7 @@ void followSentinels(const ClusterObservation& observation, const SentinelGroup&
     }
     if (ordinal == decision.primary_ordinal) {
       restartedPrimaryNamedBySentinels(observation, sentinels, pod, decision, plan); // S4
+      planScaleDownHandOver(observation, sentinels, pod, decision, plan);           // S5
     } else { // S2
       const std::string lost = decision.primary;
       decision.lost_primary = lost;

@@ -98,9 +98,8 @@ Status executeSentinelAction(redis::RedisConnector& connector, const SentinelAct
   if (const auto* failover = std::get_if<ForceFailover>(&action)) {
     RDR_RETURN_IF_ERROR(
         redis::sentinelFailover(*sentinelAdmin(connector, failover->pod_ip), settings.master_name));
-    spdlog::warn("Sentinel {} ({}) was asked to fail {} over now (SENTINEL FAILOVER): the "
-                 "primary restarted and no longer takes writes.",
-                 failover->pod, failover->pod_ip, settings.master_name);
+    spdlog::warn("Sentinel {} ({}) was asked to fail {} over now (SENTINEL FAILOVER): {}.",
+                 failover->pod, failover->pod_ip, settings.master_name, failover->why);
     return okStatus();
   }
   const auto& reset = std::get<ResetSentinel>(action);

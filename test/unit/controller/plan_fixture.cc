@@ -17,11 +17,35 @@ std::string shortHost(const std::string& host) {
 std::string describeCreate(const nlohmann::json& object) {
   const std::string kind = object.value("kind", "");
   std::string line = "create " + kind + " " + object["metadata"].value("name", "");
-  if (kind == "Pod") {
+  const auto& labels = object["metadata"].value("labels", nlohmann::json::object());
+  if (kind == "Pod" && labels.value("app.kubernetes.io/component", "") == "sentinel") {
+    line += " sentinel";
+  } else if (kind == "Pod") {
     const auto& args = object["spec"]["containers"][0].value("args", nlohmann::json::array());
     line += args.empty() ? " primary" : " replica-of " + shortHost(args[1].get<std::string>());
   }
   return line;
+}
+
+// "sentinel monitor cache-sentinel-0 127.10.0.10:6379", "sentinel stop cache-sentinel-1", ...
+std::string describeSentinel(const ConfigureSentinel& configure) {
+  return std::visit(
+      [](const auto& a) -> std::string {
+        using T = std::decay_t<decltype(a)>;
+        if constexpr (std::is_same_v<T, MonitorPrimary>) {
+          return "sentinel monitor " + a.pod + " " + a.primary;
+        } else if constexpr (std::is_same_v<T, StopMonitoring>) {
+          return "sentinel stop " + a.pod;
+        } else if constexpr (std::is_same_v<T, ResetSentinel>) {
+          return "sentinel reset " + a.pod;
+        } else if constexpr (std::is_same_v<T, ApplySettings>) {
+          return "sentinel apply-settings " + a.pod;
+        } else {
+          static_assert(std::is_same_v<T, ForceFailover>, "a SentinelAction describe() lacks");
+          return "sentinel failover " + a.pod;
+        }
+      },
+      configure.action);
 }
 
 } // namespace
@@ -53,7 +77,12 @@ std::vector<std::string> describe(const std::vector<Action>& actions) {
             return "count promotion";
           } else if constexpr (std::is_same_v<T, FinishDetach>) {
             return "finish detach " + a.connection;
+          } else if constexpr (std::is_same_v<T, ConfigureSentinel>) {
+            return describeSentinel(a);
+          } else if constexpr (std::is_same_v<T, SetReplicaPriority>) {
+            return "replica-priority " + a.pod + " " + std::to_string(a.priority);
           } else {
+            static_assert(std::is_same_v<T, CountFailover>, "an Action describe() lacks");
             return "count failover";
           }
         },
