@@ -145,6 +145,17 @@ private:
     }
   }
 
+  // What replicas follow in mode sentinel: the primary's IP, as Sentinel names it (a replica
+  // following a DNS name is "re-pointed" by Sentinel after failover-timeout, a needless
+  // reconnection); its DNS name while it has no IP yet, and in every other mode.
+  std::string replicaUpstream() const {
+    const PodObservation* primary = findPod(observation_, decision_.primary_ordinal);
+    if (sentinels_.decides && primary && !primary->pod.pod_ip.empty()) {
+      return primary->pod.pod_ip;
+    }
+    return primaryHost();
+  }
+
   std::string primaryHost() const {
     return resources::podHost(cluster_, decision_.primary_ordinal, observation_.cluster_domain);
   }
@@ -184,7 +195,7 @@ private:
     }
     std::vector<Action> terminating;
     if (primary_usable && sentinels_.decides) {
-      repointUnclaimed(observation_, sentinels_, decision_, *primary, primaryHost(), plan_);
+      repointUnclaimed(observation_, sentinels_, decision_, *primary, replicaUpstream(), plan_);
     } else if (primary_usable) {
       repointOthers(*primary, terminating);
     }
@@ -352,7 +363,7 @@ private:
       const resources::BootRole role =
           leader ? (following_ ? leaderBootRole(observation_) : resources::BootRole::primary())
                  : resources::BootRole::replicaOf(resources::Upstream{
-                       primaryHost(), api::kRedisPort, api::authSecretName(cluster_)});
+                       replicaUpstream(), api::kRedisPort, api::authSecretName(cluster_)});
       if (auto pod = resources::buildPod(cluster_, ordinal, role); pod) {
         plan_.actions.emplace_back(CreateObject{*pod});
       }
