@@ -113,6 +113,24 @@ Result<std::map<std::string, std::string>> sentinelMasterFields(RedisAdmin& sent
   return fields;
 }
 
+Result<std::vector<std::string>> sentinelMasterNames(RedisAdmin& sentinel) {
+  RDR_ASSIGN_OR_RETURN(const Reply reply, sentinel.command({"SENTINEL", "MASTERS"}));
+  RDR_RETURN_IF_ERROR(fromErrorReply(sentinel, reply, "SENTINEL MASTERS"));
+  if (reply.type != Reply::Type::Array) {
+    return Error(ErrorCode::Internal,
+                 "sentinel " + sentinel.endpoint().toString() + ": SENTINEL MASTERS: expected an array");
+  }
+  std::vector<std::string> names;
+  for (const Reply& master : reply.elements) { // [field, value, field, value, ...]
+    for (std::size_t i = 0; i + 1 < master.elements.size(); i += 2) {
+      if (master.elements[i].text == "name") {
+        names.push_back(master.elements[i + 1].text);
+      }
+    }
+  }
+  return names;
+}
+
 Status sentinelFailover(RedisAdmin& sentinel, const std::string& master) {
   const std::string what = "SENTINEL FAILOVER " + master;
   auto reply = sentinel.command({"SENTINEL", "FAILOVER", master});

@@ -334,6 +334,12 @@ void FakeRedisConnector::failNext(const Endpoint& endpoint, Error error) {
   stateOf(endpoint).fail_next = std::move(error);
 }
 
+void FakeRedisConnector::failNextCommand(const Endpoint& endpoint, std::string prefix,
+                                         Error error) {
+  const std::lock_guard lock(mutex_);
+  stateOf(endpoint).fail_next_command = std::make_pair(std::move(prefix), std::move(error));
+}
+
 bool FakeRedisConnector::writesPausedOf(const Endpoint& endpoint) const {
   const std::lock_guard lock(mutex_);
   return stateOf(endpoint).paused;

@@ -58,7 +58,8 @@ private:
 //    itself); write() on a paused or replica node fails. WAIT counts the linked replicas whose
 //    offset reached the master's.
 // 6. Every call is logged as "<endpoint as given> <COMMAND ...>", with secrets as "***",
-//    including calls that fail. failNext() makes the next call to a node fail once.
+//    including calls that fail. failNext() makes the next call to a node fail once;
+//    failNextCommand() the next call whose logged command starts with a prefix.
 // 7. A password set on a node is required (NOAUTH without one, WRONGPASS when it differs);
 //    credentials sent to a node without a password are accepted, as the hiredis adapter does.
 // 8. Test hooks on an endpoint that was never added throw std::logic_error (a bug in the test).
@@ -76,8 +77,12 @@ public:
   FakeRedisNode addNode(const redis::Endpoint& endpoint,
                         std::optional<std::string> password = std::nullopt);
   FakeRedisNode node(const redis::Endpoint& endpoint);
-  // A Sentinel: answers PING and SENTINEL MONITOR / SET / REMOVE / RESET /
-  // GET-MASTER-ADDR-BY-NAME / REPLICAS / SENTINELS from its own table (no failover of its own).
+  // A Sentinel: answers PING and SENTINEL MONITOR / SET / REMOVE / RESET / MASTER / FAILOVER /
+  // GET-MASTER-ADDR-BY-NAME / REPLICAS / SENTINELS from its own table. It never fails over by
+  // itself: FAILOVER is counted and answered, and a test moves the master (setSentinelMaster).
+  // MASTER answers Redis 7.0's flat [field, value, ...] array: name, ip, port, flags, quorum,
+  // down-after-milliseconds, failover-timeout, parallel-syncs (Sentinel's defaults until SET);
+  // never auth-pass.
   void addSentinel(const redis::Endpoint& endpoint);
   // "host:port" the Sentinel monitors under `master`, or nothing.
   std::optional<std::string> sentinelMonitors(const redis::Endpoint& sentinel,
@@ -87,6 +92,16 @@ public:
   // What it learned (replicas and Sentinels), as SENTINEL REPLICAS / SENTINELS report it.
   void setSentinelKnownIps(const redis::Endpoint& sentinel, const std::string& master,
                            std::vector<std::string> ips);
+  // The outcome of a failover (the Sentinel's own or another's): it names `primary` for
+  // `master` from now on, keeping its options and what it learned. Monitors it when it did not.
+  void setSentinelMaster(const redis::Endpoint& sentinel, const std::string& master,
+                         const redis::Endpoint& primary);
+  // SENTINEL FAILOVER <master> requests this Sentinel received, refused ones included.
+  int sentinelFailoverRequests(const redis::Endpoint& sentinel, const std::string& master) const;
+  // The error reply FAILOVER <master> gets from now on ("NOGOODSLAVE No suitable replica to
+  // promote", "INPROG Failover already in progress"); nothing: +OK again.
+  void setSentinelFailoverRefusal(const redis::Endpoint& sentinel, const std::string& master,
+                                  std::optional<std::string> error);
   void alias(std::string host, redis::Endpoint target); // host:target.port resolves to target
   void setReachable(const redis::Endpoint& endpoint, bool reachable);
   void setPassword(const redis::Endpoint& endpoint, std::optional<std::string> password);
@@ -108,6 +123,9 @@ public:
   std::vector<std::string> mutations() const;
   void clearCommands();
   void failNext(const redis::Endpoint& endpoint, Error error);
+  // The next call to the node whose command, as logged ("SENTINEL SET cache auth-pass ***"),
+  // starts with `prefix` fails once with `error`; other calls go through meanwhile.
+  void failNextCommand(const redis::Endpoint& endpoint, std::string prefix, Error error);
 
   // What the admins call; public for FakeRedisNode and the admin handle, not for tests.
   struct NodeState;

@@ -92,6 +92,12 @@ Result<Reply> FakeRedisConnector::execute(const Endpoint& endpoint,
     node->fail_next.reset();
     return error;
   }
+  const std::string logged = commands_.back().substr(commands_.back().find(' ') + 1);
+  if (node->fail_next_command && logged.starts_with(node->fail_next_command->first)) {
+    Error error = std::move(node->fail_next_command->second);
+    node->fail_next_command.reset();
+    return error;
+  }
   if (node->password && credentials.password != node->password) {
     if (!credentials.password) {
       return Reply::error("NOAUTH Authentication required.");

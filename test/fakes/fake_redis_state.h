@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "fakes/fake_redis.h"
@@ -35,6 +36,12 @@ struct FakeSentinelMaster {
   std::vector<std::string> known_ips;          // replicas and other Sentinels it learned
 };
 
+// What a simulated Sentinel does with SENTINEL FAILOVER <master>, per master name.
+struct FakeSentinelFailover {
+  int requests = 0;                   // every request, those refused included
+  std::optional<std::string> refusal; // the error reply it gives instead of +OK, e.g. NOGOODSLAVE
+};
+
 struct FakeRedisConnector::NodeState {
   redis::Endpoint endpoint;
   std::optional<std::string> password;
@@ -58,9 +65,11 @@ struct FakeRedisConnector::NodeState {
   bool paused = false;
   std::map<std::string, std::string> config;
   std::optional<Error> fail_next;
+  std::optional<std::pair<std::string, Error>> fail_next_command; // prefix, error
   // A Sentinel (addSentinel): the masters it monitors, by name. Data commands are refused.
   bool sentinel = false;
   std::map<std::string, FakeSentinelMaster> sentinel_masters;
+  std::map<std::string, FakeSentinelFailover> sentinel_failovers;
 };
 
 } // namespace rdr::testing

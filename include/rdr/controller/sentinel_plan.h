@@ -23,6 +23,9 @@ struct SentinelObservation {
   // What it reports for the master (SENTINEL MASTER): quorum, down-after-milliseconds,
   // failover-timeout, parallel-syncs (other fields are not kept).
   std::map<std::string, std::string> settings;
+  // Masters it monitors under another name (SENTINEL MASTERS): left from an earlier
+  // spec.sentinel.masterName. A cluster's Sentinels monitor its master name and nothing else.
+  std::vector<std::string> other_masters;
 };
 
 struct SentinelSettings {
@@ -42,10 +45,12 @@ struct MonitorPrimary {
   std::string pod_ip;
   std::string primary; // "ip:port"
 };
-// SENTINEL REMOVE <master>: it must not fail over anything (a DR cluster following a source).
+// SENTINEL REMOVE <master>: it must not fail over anything (a DR cluster following a source,
+// a cluster leaving mode sentinel), or `master` is a name the cluster no longer uses.
 struct StopMonitoring {
   std::string pod;
   std::string pod_ip;
+  std::string master; // empty: the cluster's master name
 };
 // SENTINEL RESET <master>: forget replicas and Sentinels that are gone (re-created pods).
 struct ResetSentinel {
@@ -74,6 +79,8 @@ struct SentinelPlan {
 };
 
 // Rules, in order:
+// 0. every master a reachable Sentinel monitors under another name than the cluster's is
+//    removed (spec.sentinel.masterName changed: two names would be two deciders);
 // 1. following an external source (replica mode, not promoted): every Sentinel that monitors the
 //    master name stops, so that no Sentinel can promote a DR replica; nothing else;
 // 2. the group's verdict (readSentinels over the reachable pods, majority of `configured`);

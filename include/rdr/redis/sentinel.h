@@ -41,6 +41,9 @@ Status sentinelRemove(RedisAdmin& sentinel, const std::string& master);
 Result<std::map<std::string, std::string>> sentinelMasterFields(RedisAdmin& sentinel,
                                                                 const std::string& master);
 
+// SENTINEL MASTERS: the names of every master this Sentinel monitors.
+Result<std::vector<std::string>> sentinelMasterNames(RedisAdmin& sentinel);
+
 // SENTINEL FAILOVER <master>: this Sentinel fails the master over now, choosing the replica by
 // its own rules, without asking the others. A failover already in progress is not an error.
 Status sentinelFailover(RedisAdmin& sentinel, const std::string& master);

@@ -315,13 +315,15 @@ Status Observer::readAuth(const api::RedisCluster& cluster, ObservedCluster& obs
 }
 
 void Observer::askSentinels(const api::RedisCluster& cluster, ClusterObservation& observation) {
-  if (cluster.spec.mode != api::ClusterMode::Sentinel) {
+  // Also outside mode sentinel while its Sentinel pods remain: they are told to stop before
+  // they are deleted.
+  if (cluster.spec.mode != api::ClusterMode::Sentinel && observation.sentinels.empty()) {
     return;
   }
   const std::string master = api::effectiveMasterName(cluster);
   std::map<int, std::future<SentinelObservation>> pending;
   for (auto& [index, sentinel] : observation.sentinels) {
-    sentinel.answer = SentinelObservation{sentinel.pod.name, sentinel.pod.pod_ip, false, {}, {}, {}};
+    sentinel.answer = SentinelObservation{sentinel.pod.name, sentinel.pod.pod_ip, false, {}, {}, {}, {}};
     if (sentinel.pod.deleting || sentinel.pod.pod_ip.empty()) {
       continue;
     }

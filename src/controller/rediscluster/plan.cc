@@ -125,11 +125,11 @@ ClusterPlan planObservation(const ClusterObservation& observation) {
       plan.actions.emplace_back(ConfigureSentinel{action, detail::sentinelSettings(observation.cluster)});
     }
   };
-  if (sentinels.runs && !sentinels.decides) {
+  if (sentinels.following) {
     configureSentinels();
   }
   const detail::RoleDecision roles = detail::planRoles(observation, sentinels, plan);
-  if (sentinels.decides) {
+  if (sentinels.runs && !sentinels.following) {
     configureSentinels();
   }
   detail::planStatus(observation, roles, sentinels, plan);

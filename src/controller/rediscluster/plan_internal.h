@@ -33,8 +33,16 @@ struct RoleDecision {
 
 // mode: sentinel: what the Sentinel group says and what is asked of it this round.
 struct SentinelGroup {
-  bool runs = false;    // mode: sentinel
-  bool decides = false; // ... and the cluster does not follow a source: Sentinel fails over
+  bool runs = false;      // mode: sentinel
+  bool following = false; // ... and the cluster follows a source: its Sentinels monitor nothing
+  // Rules: Sentinel decides local failover (the operator's own failover rules are off) when
+  // 1. the cluster is in mode sentinel and does not follow a source, and
+  // 2. the group is not idle. Idle: every Sentinel pod answers and monitors nothing (a switch
+  //    to mode sentinel, a promotion out of replica mode, every Sentinel re-created): it can
+  //    fail over nothing, so the operator's rules go on until it monitors. A Sentinel pod that
+  //    does not answer may monitor (a restarting container keeps its file): not idle. Never two
+  //    deciders.
+  bool decides = false;
   SentinelPlan plan;    // its verdict (only when it decides) and the Sentinel actions
   // Every address some Sentinel names or knows for the master (replicas and Sentinels): a
   // master outside it is unknown to Sentinel, so the operator may demote it.
@@ -67,8 +75,11 @@ void planSentinelResources(const ClusterObservation& observation, ClusterPlan& p
 
 // Rules (replication/sentinel_view.h has the why):
 // S1. the operator never promotes a pod itself and never picks a primary while Sentinels run;
-// S2. a verdict Agreed on the address of a pod of this cluster makes that pod the primary:
-//     recorded first (invariant 2), relabelled, reported; Sentinel already promoted it;
+// S2. a verdict Agreed on the address of a pod of this cluster that does not answer as a
+//     replica makes that pod the primary: recorded first (invariant 2), relabelled, reported;
+//     Sentinel already promoted it (it names a promoted replica once it answers as a master).
+//     Agreed on a pod that answers as a replica is a view Sentinel has not corrected yet: the
+//     recorded primary stays, and Sentinel, finding its master a replica, fails over;
 // S3. Agreed on an address that is no pod here (a pod re-created with a new IP), NoQuorum,
 //     Disagreed or Unmonitored: the recorded primary stays, and the status says why;
 // S4. every answering Sentinel names the primary but its container restarted (the restart

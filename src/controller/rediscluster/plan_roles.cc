@@ -150,7 +150,7 @@ private:
   // reconnection); its DNS name while it has no IP yet, and in every other mode.
   std::string replicaUpstream() const {
     const PodObservation* primary = findPod(observation_, decision_.primary_ordinal);
-    if (sentinels_.decides && primary && !primary->pod.pod_ip.empty()) {
+    if (sentinels_.runs && !sentinels_.following && primary && !primary->pod.pod_ip.empty()) {
       return primary->pod.pod_ip;
     }
     return primaryHost();
@@ -246,7 +246,7 @@ private:
       }
       if (!followsPrimary(*pod.node, host, primary.pod.pod_ip)) {
         (pod.pod.deleting ? terminating : plan_.actions)
-            .emplace_back(FollowPrimary{pod.pod.name, pod.pod.pod_ip, host, api::kRedisPort});
+            .emplace_back(FollowPrimary{pod.pod.name, pod.pod.pod_ip, replicaUpstream(), api::kRedisPort});
       }
     }
   }

@@ -59,7 +59,8 @@ SentinelGroup planSentinelGroup(const ClusterObservation& observation) {
   }
   group.runs = true;
   const bool following = api::isReplica(cluster) && observation.source.has_value();
-  group.decides = !following;
+  group.following = following;
+  bool idle = true;
   std::vector<SentinelObservation> answers;
   std::vector<std::string> current_ips;
   for (const auto& [index, sentinel] : observation.sentinels) {
@@ -68,6 +69,7 @@ SentinelGroup planSentinelGroup(const ClusterObservation& observation) {
     }
     answers.push_back(sentinel.answer);
     addUnique(current_ips, sentinel.pod.pod_ip);
+    idle = idle && sentinel.answer.reachable && !sentinel.answer.master;
     if (sentinel.answer.master) {
       if (const auto named = api::parseHostPort(*sentinel.answer.master)) {
         addUnique(group.known_ips, named->host);
@@ -82,6 +84,7 @@ SentinelGroup planSentinelGroup(const ClusterObservation& observation) {
       addUnique(current_ips, pod.pod.pod_ip);
     }
   }
+  group.decides = !following && !idle; // rules 1 and 2
   group.plan = planSentinels(answers, resources::sentinelInstances(cluster), following,
                              recordedPrimaryAddress(observation), current_ips,
                              sentinelSettings(cluster));
@@ -101,6 +104,11 @@ void planSentinelResources(const ClusterObservation& observation, ClusterPlan& p
   const std::string service = api::sentinelServiceName(name);
   if (!sentinelMode(cluster)) {
     for (const auto& [index, sentinel] : observation.sentinels) {
+      if (!sentinel.pod.deleting && sentinel.answer.reachable && sentinel.answer.master) {
+        // It stops deciding before the operator's own failover rules take over.
+        plan.actions.emplace_back(ConfigureSentinel{
+            StopMonitoring{sentinel.pod.name, sentinel.pod.pod_ip, ""}, sentinelSettings(cluster)});
+      }
       if (!sentinel.pod.deleting) {
         plan.actions.emplace_back(
             DeleteObject{"Pod", sentinel.pod.name, "the cluster is no longer in mode sentinel"});

@@ -131,7 +131,7 @@ void followSentinels(const ClusterObservation& observation, const SentinelGroup&
     if (ordinal == decision.primary_ordinal) {
       restartedPrimaryNamedBySentinels(observation, sentinels, pod, decision, plan); // S4
       planScaleDownHandOver(observation, sentinels, pod, decision, plan);           // S5
-    } else { // S2
+    } else if (!pod.node || pod.node->role == NodeRole::Master) { // S2
       const std::string lost = decision.primary;
       decision.lost_primary = lost;
       decision.primary = pod.pod.name;

@@ -17,10 +17,17 @@ SentinelPlan planSentinels(const std::vector<SentinelObservation>& sentinels, in
                            const std::vector<std::string>& current_ips,
                            const SentinelSettings& wanted) {
   SentinelPlan plan;
+  for (const SentinelObservation& sentinel : sentinels) { // rule 0
+    for (const std::string& other : sentinel.other_masters) {
+      if (sentinel.reachable) {
+        plan.actions.emplace_back(StopMonitoring{sentinel.pod, sentinel.pod_ip, other});
+      }
+    }
+  }
   if (following_source) { // rule 1
     for (const SentinelObservation& sentinel : sentinels) {
       if (sentinel.reachable && sentinel.master) {
-        plan.actions.emplace_back(StopMonitoring{sentinel.pod, sentinel.pod_ip});
+        plan.actions.emplace_back(StopMonitoring{sentinel.pod, sentinel.pod_ip, ""});
       }
     }
     return plan;

@@ -119,7 +119,7 @@ std::string joined(const std::vector<std::string>& parts) {
 // sentinel, and while the cluster follows a source: its Sentinels then monitor nothing by design).
 std::string sentinelProblem(const ClusterObservation& observation, const RoleDecision& roles,
                             const SentinelGroup& sentinels, const PodObservation* primary) {
-  if (!sentinels.decides) {
+  if (!sentinels.runs || sentinels.following) {
     return "";
   }
   const replication::SentinelVerdict& verdict = sentinels.plan.verdict;
@@ -138,9 +138,13 @@ std::string sentinelProblem(const ClusterObservation& observation, const RoleDec
   }
   const std::string primary_address =
       primary ? api::formatHostPort(primary->pod.pod_ip, api::kRedisPort) : "";
-  if (roles.sentinel_names_no_pod || verdict.primary != primary_address) {
+  if (roles.sentinel_names_no_pod) {
     return "the Sentinels name " + verdict.primary.value_or("") + ", which is no pod of this " +
            "cluster; " + roles.primary + " stays the recorded primary";
+  }
+  if (verdict.primary != primary_address) {
+    return "the Sentinels name " + verdict.primary.value_or("") + ", which answers as a replica; " +
+           roles.primary + " stays the recorded primary until Sentinel corrects its view";
   }
   if (verdict.agreeing < configured) {
     return "not every Sentinel monitors " + roles.primary + " yet (" + verdict.explanation + ")";

@@ -34,10 +34,17 @@ Status monitor(redis::RedisConnector& connector, const MonitorPrimary& action,
   RDR_RETURN_IF_ERROR(redis::sentinelRemove(*sentinel, master));
   RDR_RETURN_IF_ERROR(redis::sentinelMonitor(*sentinel, master, {primary->host, primary->port},
                                              settings.quorum));
-  if (password) {
-    RDR_RETURN_IF_ERROR(redis::sentinelSet(*sentinel, master, "auth-pass", *password));
+  Status configured = password ? redis::sentinelSet(*sentinel, master, "auth-pass", *password)
+                               : okStatus();
+  if (configured) {
+    configured = applySettings(*sentinel, settings);
   }
-  RDR_RETURN_IF_ERROR(applySettings(*sentinel, settings));
+  if (!configured) {
+    // Half configured (no password: every PING gets NOAUTH and it holds the primary down) is
+    // worse than not monitoring: the entry goes, and the next round monitors from scratch.
+    (void)redis::sentinelRemove(*sentinel, master);
+    return configured.error().wrap("configuring Sentinel " + action.pod + " after MONITOR");
+  }
   spdlog::info("Sentinel {} ({}) monitors {} as {} with quorum {}.", action.pod, action.pod_ip,
                action.primary, master, settings.quorum);
   return okStatus();
@@ -47,7 +54,7 @@ Status monitor(redis::RedisConnector& connector, const MonitorPrimary& action,
 
 SentinelObservation observeSentinel(redis::RedisConnector& connector, const std::string& pod,
                                     const std::string& pod_ip, const std::string& master) {
-  SentinelObservation observed{pod, pod_ip, false, std::nullopt, {}, {}};
+  SentinelObservation observed{pod, pod_ip, false, std::nullopt, {}, {}, {}};
   if (pod_ip.empty()) {
     return observed;
   }
@@ -57,12 +64,27 @@ SentinelObservation observeSentinel(redis::RedisConnector& connector, const std:
     spdlog::debug("Sentinel {} ({}) did not answer: {}", pod, pod_ip, named.error().message());
     return observed;
   }
-  observed.reachable = true;
-  if (*named) {
-    observed.master = api::formatHostPort((*named)->host, (*named)->port);
-    if (auto known = redis::sentinelKnownIps(*sentinel, master)) {
-      observed.known_ips = std::move(known).value();
+  auto names = redis::sentinelMasterNames(*sentinel);
+  if (!names) {
+    spdlog::debug("Sentinel {} ({}) did not list its masters: {}", pod, pod_ip, names.error().message());
+    return observed;
+  }
+  for (std::string& name : *names) {
+    if (name != master) {
+      observed.other_masters.push_back(std::move(name));
     }
+  }
+  if (*named) {
+    // What it knows decides whether it can fail over (rule S4 of the plan): an answer without
+    // it is no answer.
+    auto known = redis::sentinelKnownIps(*sentinel, master);
+    if (!known) {
+      spdlog::debug("Sentinel {} ({}) did not list what it knows: {}", pod, pod_ip,
+                    known.error().message());
+      return observed;
+    }
+    observed.master = api::formatHostPort((*named)->host, (*named)->port);
+    observed.known_ips = std::move(known).value();
     if (auto fields = redis::sentinelMasterFields(*sentinel, master)) {
       for (const char* name : {"quorum", "down-after-milliseconds", "failover-timeout", "parallel-syncs"}) {
         if (const auto field = fields->find(name); field != fields->end()) {
@@ -71,6 +93,7 @@ SentinelObservation observeSentinel(redis::RedisConnector& connector, const std:
       }
     }
   }
+  observed.reachable = true;
   return observed;
 }
 
@@ -81,10 +104,12 @@ Status executeSentinelAction(redis::RedisConnector& connector, const SentinelAct
     return monitor(connector, *monitor_action, settings, password);
   }
   if (const auto* stop = std::get_if<StopMonitoring>(&action)) {
-    RDR_RETURN_IF_ERROR(
-        redis::sentinelRemove(*sentinelAdmin(connector, stop->pod_ip), settings.master_name));
-    spdlog::info("Sentinel {} ({}) stopped monitoring {}: the cluster follows an external source.",
-                 stop->pod, stop->pod_ip, settings.master_name);
+    const std::string& master = stop->master.empty() ? settings.master_name : stop->master;
+    RDR_RETURN_IF_ERROR(redis::sentinelRemove(*sentinelAdmin(connector, stop->pod_ip), master));
+    spdlog::info("Sentinel {} ({}) stopped monitoring {}: {}.", stop->pod, stop->pod_ip, master,
+                 master != settings.master_name ? "the cluster's master name is " + settings.master_name
+                                                : "no Sentinel may fail this cluster over now (it "
+                                                  "follows an external source, or leaves mode sentinel)");
     return okStatus();
   }
   if (const auto* apply = std::get_if<ApplySettings>(&action)) {

@@ -85,7 +85,9 @@ inline ClusterObservation healthyCluster(int instances = 3, std::int64_t offset 
 }
 
 // The actions as short strings, e.g. "promote cache-2", "follow cache-1 cache-2", "label cache-0
-// replica", "delete Pod cache-0", "create Pod cache-1 replica-of cache-0", "event Warning FailingOver".
+// replica", "delete Pod cache-0", "create Pod cache-1 replica-of cache-0", "event Warning
+// FailingOver", "sentinel monitor cache-sentinel-0 127.10.0.10:6379", "sentinel failover
+// cache-sentinel-1".
 std::vector<std::string> describe(const std::vector<Action>& actions);
 
 } // namespace rdr::controller::testing

@@ -1,5 +1,6 @@
 // planSentinels as a table: Sentinel's choice is followed, never overruled; a DR cluster's
-// Sentinels monitor nothing; re-created Sentinels are configured; stale entries reset one at a time.
+// Sentinels monitor nothing; re-created Sentinels are configured; stale entries reset one at a
+// time; settings that drift from the spec are applied.
 #include <gtest/gtest.h>
 
 #include "rdr/controller/sentinel_plan.h"
@@ -18,7 +19,7 @@ const SentinelSettings kSettings{"prod", 2, 5000, 60000};
 
 SentinelObservation sentinel(int i, std::optional<std::string> master, bool reachable = true) {
   return {"prod-sentinel-" + std::to_string(i), "127.10.0." + std::to_string(20 + i), reachable,
-          std::move(master), {"127.10.0.6", "127.10.0.7"}, {}};
+          std::move(master), {"127.10.0.6", "127.10.0.7"}, {}, {}};
 }
 
 Lines describe(const SentinelPlan& plan) {
@@ -98,6 +99,67 @@ TEST(PlanSentinels, Rules) {
         planSentinels(c.sentinels, 3, c.following_source, c.recorded, kCurrent, kSettings);
     EXPECT_EQ(describe(plan), c.actions) << c.name;
   }
+}
+
+// Rule 6: a monitoring Sentinel reports other settings than the spec's (the spec changed, or it
+// was configured by hand): it gets the spec's, in place.
+TEST(PlanSentinels, SettingsThatDifferAreApplied) {
+  const auto reporting = [](int i, std::optional<std::string> master,
+                            std::map<std::string, std::string> settings) {
+    SentinelObservation observed = sentinel(i, std::move(master));
+    observed.settings = std::move(settings);
+    return observed;
+  };
+  const auto wanted = kSettings.reported();
+  auto quorum3 = wanted;
+  quorum3["quorum"] = "3";
+  auto slow = wanted;
+  slow["down-after-milliseconds"] = "30000"; // Sentinel's default: SET never ran
+  SentinelObservation stale = reporting(2, kPrimary, slow);
+  stale.known_ips.push_back("127.10.0.9");
+  const Case cases[] = {
+      {"settings as wanted: nothing",
+       {reporting(0, kPrimary, wanted), reporting(1, kPrimary, wanted),
+        reporting(2, kPrimary, wanted)},
+       false, kPrimary, {}},
+      {"rule 6: each Sentinel with another quorum or timing gets the settings",
+       {reporting(0, kPrimary, quorum3), reporting(1, kPrimary, wanted),
+        reporting(2, kPrimary, slow)},
+       false, kPrimary, {"apply settings prod-sentinel-0", "apply settings prod-sentinel-2"}},
+      {"rule 6: also a Sentinel that names another address than the majority (its settings "
+       "only, never its choice)",
+       {reporting(0, kOther, quorum3), reporting(1, kPrimary, wanted),
+        reporting(2, kPrimary, wanted)},
+       false, kPrimary, {"apply settings prod-sentinel-0"}},
+      {"rule 6: nothing reported (SENTINEL MASTER failed) is not a difference",
+       {reporting(0, kPrimary, {}), reporting(1, kPrimary, wanted), reporting(2, kPrimary, wanted)},
+       false, kPrimary, {}},
+      {"rule 6: a Sentinel that monitors nothing is monitored (which applies them), not set",
+       {reporting(0, std::nullopt, {}), reporting(1, kPrimary, wanted),
+        reporting(2, kPrimary, wanted)},
+       false, kPrimary, {"monitor prod-sentinel-0 " + kPrimary}},
+      {"rule 6: an unreachable Sentinel is left alone",
+       {reporting(0, kPrimary, wanted), reporting(1, kPrimary, wanted),
+        sentinel(2, std::nullopt, false)},
+       false, kPrimary, {}},
+      {"rule 1: a DR cluster's Sentinels are stopped, not set",
+       {reporting(0, kPrimary, quorum3), reporting(1, kPrimary, wanted),
+        reporting(2, std::nullopt, {})},
+       true, kPrimary, {"stop prod-sentinel-0", "stop prod-sentinel-1"}},
+      {"rule 7: no reset in a round that applies settings",
+       {reporting(0, kPrimary, wanted), reporting(1, kPrimary, wanted), stale}, false, kPrimary,
+       {"apply settings prod-sentinel-2"}},
+  };
+  for (const Case& c : cases) {
+    const SentinelPlan plan =
+        planSentinels(c.sentinels, 3, c.following_source, c.recorded, kCurrent, kSettings);
+    EXPECT_EQ(describe(plan), c.actions) << c.name;
+  }
+  EXPECT_EQ(wanted, (std::map<std::string, std::string>{{"quorum", "2"},
+                                                        {"down-after-milliseconds", "5000"},
+                                                        {"failover-timeout", "60000"},
+                                                        {"parallel-syncs", "1"}}))
+      << "what SENTINEL MASTER reports once the settings are applied";
 }
 
 } // namespace

@@ -1,5 +1,6 @@
 // The reconciler's test bench: the in-memory API, simulated Redis, a manual clock and a kubelet
-// that boots a Redis node per pod from its arguments (a fresh IP per pod, as Kubernetes gives).
+// that boots a Redis node per pod from its arguments (a fresh IP per pod, as Kubernetes gives),
+// and a Sentinel per Sentinel pod (mode: sentinel).
 #pragma once
 
 #include <map>
@@ -99,6 +100,10 @@ protected:
     ASSERT_TRUE(pods.has_value());
     for (json pod : pods->items) {
       const std::string name = pod["metadata"]["name"];
+      if (const auto index = api::sentinelIndex("cache", name)) {
+        bootSentinel(*index, pod);
+        continue;
+      }
       const int ordinal = name.back() - '0';
       if (pod.contains("status") && pod["status"].contains("podIP")) {
         const auto due = restart_at_.find(ordinal);
@@ -118,6 +123,23 @@ protected:
                         {{{"name", "redis"}, {"restartCount", 0}, {"state", {{"running", json::object()}}}}}}};
       ASSERT_TRUE(client_.updateStatus(kube::resources::pods(), pod).has_value());
     }
+  }
+
+  // mode: sentinel: a new Sentinel pod gets a fresh IP and a Sentinel that monitors nothing.
+  void bootSentinel(int index, json pod) {
+    if (pod.contains("status") && pod["status"].contains("podIP")) {
+      return;
+    }
+    sentinels_[index] = redis::Endpoint{"127.10.1." + std::to_string(10 + next_ip_++), 26379};
+    redis_.addSentinel(sentinels_[index]);
+    pod["status"] = {{"podIP", sentinels_[index].host},
+                     {"phase", "Running"},
+                     {"conditions", {{{"type", "Ready"}, {"status", "True"}}}},
+                     {"containerStatuses",
+                      {{{"name", "sentinel"},
+                        {"restartCount", 0},
+                        {"state", {{"running", json::object()}}}}}}};
+    ASSERT_TRUE(client_.updateStatus(kube::resources::pods(), pod).has_value());
   }
 
   json podObject(int ordinal) {
@@ -216,6 +238,7 @@ protected:
   rdr::testing::StaticResolver resolver_;
   int next_ip_ = 0;
   std::map<int, redis::Endpoint> endpoints_; // the current pod of each ordinal
+  std::map<int, redis::Endpoint> sentinels_; // mode: sentinel: the current Sentinel of each index
   static constexpr std::chrono::seconds kCrashLoopDelay{3};
   std::map<int, SystemTime> restart_at_; // crashed containers and when the kubelet restarts them
   rdr::testing::FakeKubeClient client_;

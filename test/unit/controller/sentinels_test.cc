@@ -14,6 +14,7 @@ using ::testing::Not;
 
 const redis::Endpoint kSentinel{"127.10.0.20", 26379};
 const SentinelSettings kSettings{"prod-redis", 2, 5000, 60000};
+const ForceFailover kAskFailover{"s0", kSentinel.host, "a test asks"};
 
 TEST(Sentinels, ConfiguresObservesResetsAndStops) {
   rdr::testing::FakeRedisConnector redis;
@@ -57,10 +58,41 @@ TEST(Sentinels, ConfiguresObservesResetsAndStops) {
                   .has_value());
   EXPECT_TRUE(observeSentinel(redis, "s", kSentinel.host, "prod-redis").known_ips.empty());
 
-  ASSERT_TRUE(executeSentinelAction(redis, StopMonitoring{"prod-redis-sentinel-0", kSentinel.host},
+  ASSERT_TRUE(executeSentinelAction(redis, StopMonitoring{"prod-redis-sentinel-0", kSentinel.host, ""},
                                     kSettings, std::nullopt)
                   .has_value());
   EXPECT_FALSE(redis.sentinelMonitors(kSentinel, "prod-redis").has_value());
+}
+
+TEST(Sentinels, ReadsTheSettingsAppliesThemAndAsksForAFailover) {
+  rdr::testing::FakeRedisConnector redis;
+  redis.addSentinel(kSentinel);
+  ASSERT_TRUE(executeSentinelAction(
+                  redis, MonitorPrimary{"prod-redis-sentinel-0", kSentinel.host, "127.10.0.5:6379"},
+                  kSettings, std::string("s3cret"))
+                  .has_value());
+  SentinelObservation seen = observeSentinel(redis, "s0", kSentinel.host, "prod-redis");
+  EXPECT_EQ(seen.settings, kSettings.reported()) << "only the four settings, never auth-pass";
+
+  const SentinelSettings changed{"prod-redis", 3, 8000, 90000};
+  ASSERT_TRUE(executeSentinelAction(redis, ApplySettings{"s0", kSentinel.host}, changed,
+                                    std::string("s3cret"))
+                  .has_value());
+  seen = observeSentinel(redis, "s0", kSentinel.host, "prod-redis");
+  EXPECT_EQ(seen.settings, changed.reported());
+  EXPECT_EQ(seen.master, "127.10.0.5:6379") << "applied in place";
+
+  ASSERT_TRUE(executeSentinelAction(redis, kAskFailover, changed, std::nullopt).has_value());
+  EXPECT_EQ(redis.sentinelFailoverRequests(kSentinel, "prod-redis"), 1);
+  redis.setSentinelFailoverRefusal(kSentinel, "prod-redis", "INPROG Failover already in progress");
+  EXPECT_TRUE(executeSentinelAction(redis, kAskFailover, changed, std::nullopt).has_value())
+      << "a failover already running is what was asked for";
+  redis.setSentinelFailoverRefusal(kSentinel, "prod-redis",
+                                   "NOGOODSLAVE No suitable replica to promote");
+  const Status refused = executeSentinelAction(redis, kAskFailover, changed, std::nullopt);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_THAT(refused.error().toString(), HasSubstr("NOGOODSLAVE"));
+  EXPECT_EQ(redis.sentinelFailoverRequests(kSentinel, "prod-redis"), 3);
 }
 
 TEST(Sentinels, AnUnreachableSentinelIsAnObservation) {
@@ -70,7 +102,7 @@ TEST(Sentinels, AnUnreachableSentinelIsAnObservation) {
   const SentinelObservation seen = observeSentinel(redis, "s0", kSentinel.host, "prod-redis");
   EXPECT_FALSE(seen.reachable);
   EXPECT_FALSE(observeSentinel(redis, "s1", "", "prod-redis").reachable) << "no IP yet";
-  EXPECT_FALSE(executeSentinelAction(redis, StopMonitoring{"s0", kSentinel.host}, kSettings,
+  EXPECT_FALSE(executeSentinelAction(redis, StopMonitoring{"s0", kSentinel.host, ""}, kSettings,
                                      std::nullopt)
                    .has_value());
 }
