@@ -131,6 +131,10 @@ TEST(PlanSentinelMode, TheOperatorFollowsTheVerdictAndPromotesNobody) {
        {"count failover", "event Warning FailedOver", "label cache-0 replica",
         "label cache-1 primary"},
        "cache-1", api::ClusterPhase::Degraded},
+      {"Agreed on a pod that answers as a replica: a view Sentinel has not corrected (S2), "
+       "the recorded primary stays",
+       [](auto& o) { everySentinelNames(o, redisAddress(1)); },
+       {}, "cache-0", api::ClusterPhase::Degraded},
       {"Agreed on another pod while the old primary still answers as a master Sentinel knows: "
        "Sentinel demotes it, not the operator",
        [](auto& o) {

@@ -95,6 +95,29 @@ TEST(Sentinels, ReadsTheSettingsAppliesThemAndAsksForAFailover) {
   EXPECT_EQ(redis.sentinelFailoverRequests(kSentinel, "prod-redis"), 3);
 }
 
+// What a Sentinel knows decides whether it can fail over (rule S4): an answer without it, or
+// without the list of its masters, is no answer.
+TEST(Sentinels, ASentinelThatCannotSayWhatItKnowsIsNoAnswer) {
+  for (const char* failing : {"SENTINEL REPLICAS", "SENTINEL SENTINELS", "SENTINEL MASTERS"}) {
+    rdr::testing::FakeRedisConnector redis;
+    redis.addSentinel(kSentinel);
+    redis.setSentinelMaster(kSentinel, "prod-redis", {"127.10.0.5", 6379});
+    redis.failNextCommand(kSentinel, failing, Error(ErrorCode::Transient, "connection reset"));
+    EXPECT_FALSE(observeSentinel(redis, "s0", kSentinel.host, "prod-redis").reachable) << failing;
+    EXPECT_TRUE(observeSentinel(redis, "s0", kSentinel.host, "prod-redis").reachable) << failing;
+  }
+}
+
+TEST(Sentinels, MastersUnderAnotherNameAreReported) {
+  rdr::testing::FakeRedisConnector redis;
+  redis.addSentinel(kSentinel);
+  redis.setSentinelMaster(kSentinel, "prod-redis", {"127.10.0.5", 6379});
+  redis.setSentinelMaster(kSentinel, "old-name", {"127.10.0.5", 6379});
+  const SentinelObservation seen = observeSentinel(redis, "s0", kSentinel.host, "prod-redis");
+  EXPECT_EQ(seen.master, "127.10.0.5:6379");
+  EXPECT_EQ(seen.other_masters, std::vector<std::string>{"old-name"});
+}
+
 TEST(Sentinels, AnUnreachableSentinelIsAnObservation) {
   rdr::testing::FakeRedisConnector redis;
   redis.addSentinel(kSentinel);
