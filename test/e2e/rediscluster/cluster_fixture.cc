@@ -206,6 +206,64 @@ std::string ClusterSandboxTest::role(const std::string& cluster, const std::stri
   return trimmed(info.out.substr(at + 5, info.out.find('\n', at) - at - 5));
 }
 
+CommandResult ClusterSandboxTest::sentinelCli(const std::string& host,
+                                             const std::string& arguments) {
+  return runShell("timeout 10 redis-cli -h " + shellQuote(host) + " -p 26379 " + arguments, scratch_);
+}
+
+std::string ClusterSandboxTest::sentinelMasterAddress(const std::string& host,
+                                                      const std::string& master) {
+  const CommandResult named =
+      sentinelCli(host, "SENTINEL get-master-addr-by-name " + shellQuote(master));
+  if (named.exit_code != 0 || named.out.empty() || named.out.starts_with("ERR") ||
+      named.out.find("Could not connect") != std::string::npos) {
+    return "?";
+  }
+  std::istringstream lines(named.out);
+  std::string ip, port;
+  std::getline(lines, ip);
+  std::getline(lines, port);
+  ip = trimmed(ip);
+  port = trimmed(port);
+  return ip.empty() ? "" : ip + ":" + port;
+}
+
+std::string ClusterSandboxTest::sentinelMasterField(const std::string& host,
+                                                    const std::string& master,
+                                                    const std::string& field) {
+  const CommandResult fields = sentinelCli(host, "SENTINEL master " + shellQuote(master));
+  std::istringstream lines(fields.out);
+  std::string name, value;
+  while (std::getline(lines, name) && std::getline(lines, value)) {
+    if (trimmed(name) == field) {
+      return trimmed(value);
+    }
+  }
+  return "";
+}
+
+std::vector<std::string> ClusterSandboxTest::sentinelKnownIps(const std::string& host,
+                                                              const std::string& master) {
+  std::vector<std::string> ips;
+  for (const char* kind : {"replicas", "sentinels"}) {
+    // Raw output flattens the nested arrays: field and value lines alternate per entry.
+    const CommandResult listed =
+        sentinelCli(host, std::string("SENTINEL ") + kind + " " + shellQuote(master));
+    std::istringstream lines(listed.out);
+    std::string name, value;
+    while (std::getline(lines, name) && std::getline(lines, value)) {
+      if (trimmed(name) == "ip") {
+        ips.push_back(trimmed(value));
+      }
+    }
+  }
+  return ips;
+}
+
+std::string ClusterSandboxTest::podNames(const std::string& selector) {
+  return jsonpath("pods -l " + shellQuote(selector), "{.items[*].metadata.name}");
+}
+
 std::string ClusterSandboxTest::podIp(const std::string& pod) {
   return jsonpath("pod " + pod, "{.status.podIP}");
 }

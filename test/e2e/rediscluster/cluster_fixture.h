@@ -47,6 +47,19 @@ protected:
   int countKeys(const std::string& cluster, const std::string& host);
   std::string role(const std::string& cluster, const std::string& pod_ip); // "master"/"slave"/""
 
+  // redis-cli against the Sentinel at host:26379 (Sentinels have no password), raw output.
+  CommandResult sentinelCli(const std::string& host, const std::string& arguments);
+  // SENTINEL GET-MASTER-ADDR-BY-NAME <master>: "ip:port"; "" when the Sentinel monitors nothing
+  // by that name; "?" when it does not answer (or answers an error).
+  std::string sentinelMasterAddress(const std::string& host, const std::string& master);
+  // A field of SENTINEL MASTER <master> ("" when absent or the Sentinel monitors nothing).
+  std::string sentinelMasterField(const std::string& host, const std::string& master,
+                                  const std::string& field);
+  // The IPs SENTINEL REPLICAS and SENTINEL SENTINELS <master> list.
+  std::vector<std::string> sentinelKnownIps(const std::string& host, const std::string& master);
+  // Names of the pods of ns_ that `selector` (kubectl -l) selects, space-separated, as listed.
+  std::string podNames(const std::string& selector);
+
   std::string podIp(const std::string& pod);
   std::string clusterIp(const std::string& service);
   CommandResult fault(const std::string& action, const std::string& target);

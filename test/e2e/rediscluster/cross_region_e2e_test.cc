@@ -1,5 +1,5 @@
 // Seed 003's cross-region manifests on two sandboxes (each with its operator, as `dev/sandbox up`
-// starts it): redis-east (standalone until sentinel mode exists) exposed by redis-east-external,
+// starts it): redis-east verbatim (mode: sentinel, with its Sentinel pods) exposed by redis-east-external,
 // redis-west following it with 35.123.45.67 replaced by that LoadBalancer's loopback address;
 // region loss, promotion of redis-west, and redis-east-recover following redis-west.
 #include <unistd.h>
@@ -119,9 +119,7 @@ TEST_F(CrossRegionE2eTest, Seed003RegionLossPromotionAndRecovery) {
 
   // us-east-1: the primary region.
   ASSERT_EQ(kubectl(east, "apply", kSecret).exit_code, 0);
-  const std::string redis_east =
-      std::regex_replace(readSeed("003-redis-east.yaml"), std::regex("mode: sentinel"), "mode: standalone");
-  ASSERT_EQ(kubectl(east, "apply", redis_east).exit_code, 0);
+  ASSERT_EQ(kubectl(east, "apply", readSeed("003-redis-east.yaml")).exit_code, 0);
   ASSERT_EQ(kubectl(east, "apply -n default", readSeed("003-redis-east-external-service.yaml")).exit_code, 0);
   ASSERT_TRUE(phaseIs(east, "redis-east", "Healthy")) << get(east, "rediscluster redis-east", "{.status}");
   std::string east_ip;

@@ -1,8 +1,7 @@
-// Replica mode end to end, seed 003 in one sandbox: prod-redis (standalone until sentinel mode
-// exists) and dr-redis verbatim, replicating through prod-redis-leader's cluster DNS name; the
+// Replica mode end to end, seed 003 in one sandbox: prod-redis (mode: sentinel, with its Sentinel
+// pods) and dr-redis verbatim, replicating through prod-redis-leader's cluster DNS name; the
 // promote -> write -> demote drill ("Test failover regularly").
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -31,11 +30,9 @@ protected:
     // Seed 003: the source's password copied into the DR namespace (here: the same one).
     ASSERT_EQ(kubectlWithInput("apply", secret("prod-redis-auth", "prod-pass-1")).exit_code, 0);
     ASSERT_EQ(kubectlWithInput("apply", secret("dr-redis-auth", "dr-pass-1")).exit_code, 0);
-    std::string prod = readSeed("003-prod-redis.yaml");
-    prod = std::regex_replace(prod, std::regex("mode: sentinel"), "mode: standalone");
-    const CommandResult applied = kubectlWithInput("apply", prod);
+    const CommandResult applied = kubectlWithInput("apply", readSeed("003-prod-redis.yaml"));
     ASSERT_EQ(applied.exit_code, 0) << applied.err;
-    waitForPhase("prod-redis", "Healthy", 90s);
+    waitForPhase("prod-redis", "Healthy", 120s);
     const CommandResult dr = kubectlWithInput("apply", readSeed("003-dr-redis.yaml"));
     ASSERT_EQ(dr.exit_code, 0) << dr.err;
     waitForPhase("dr-redis", "Replicating", 90s);
@@ -237,7 +234,8 @@ TEST_F(ReplicaModeE2eTest, BadSourcesAreReportedAndNeverActedOn) {
         << "expected \"" << fragment << "\" in ReplicationHealthy, got: " << message;
     EXPECT_EQ(role("dr-redis", podIp("dr-redis-0")), "slave") << "nothing promoted";
     EXPECT_EQ(jsonpath("pods", "{.items[*].metadata.name}"),
-              "dr-redis-0 dr-redis-1 dr-redis-2 prod-redis-0 prod-redis-1 prod-redis-2")
+              "dr-redis-0 dr-redis-1 dr-redis-2 prod-redis-0 prod-redis-1 prod-redis-2 "
+              "prod-redis-sentinel-0 prod-redis-sentinel-1 prod-redis-sentinel-2")
         << "nothing deleted";
   };
 
