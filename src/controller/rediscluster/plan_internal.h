@@ -40,7 +40,8 @@ struct SentinelGroup {
   // 2. the group is not idle. Idle: every Sentinel pod answers and monitors nothing (a switch
   //    to mode sentinel, a promotion out of replica mode, every Sentinel re-created): it can
   //    fail over nothing, so the operator's rules go on until it monitors. A Sentinel pod that
-  //    does not answer may monitor (a restarting container keeps its file): not idle. Never two
+  //    does not answer may monitor (a restarting container keeps its file), and so may one still
+  //    running while it terminates, or one monitoring an old master name: not idle. Never two
   //    deciders.
   bool decides = false;
   SentinelPlan plan;    // its verdict (only when it decides) and the Sentinel actions

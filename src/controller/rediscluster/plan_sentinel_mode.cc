@@ -65,11 +65,13 @@ SentinelGroup planSentinelGroup(const ClusterObservation& observation) {
   std::vector<std::string> current_ips;
   for (const auto& [index, sentinel] : observation.sentinels) {
     if (sentinel.pod.deleting) {
+      idle = idle && !sentinel.pod.container_running; // a terminating Sentinel may still act
       continue;
     }
     answers.push_back(sentinel.answer);
     addUnique(current_ips, sentinel.pod.pod_ip);
-    idle = idle && sentinel.answer.reachable && !sentinel.answer.master;
+    idle = idle && sentinel.answer.reachable && !sentinel.answer.master &&
+           sentinel.answer.other_masters.empty();
     if (sentinel.answer.master) {
       if (const auto named = api::parseHostPort(*sentinel.answer.master)) {
         addUnique(group.known_ips, named->host);

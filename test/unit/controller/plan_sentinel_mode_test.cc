@@ -126,6 +126,20 @@ TEST(PlanSentinelMode, TheOperatorFollowsTheVerdictAndPromotesNobody) {
          crash(o.pods[0]);
        },
        {}, "cache-0", api::ClusterPhase::Degraded},
+      {"not idle (a terminating Sentinel still runs): the dead primary waits for Sentinel",
+       [](auto& o) {
+         everySentinelNames(o, std::nullopt);
+         o.sentinels[2].pod.deleting = true;
+         crash(o.pods[0]);
+       },
+       {}, "cache-0", api::ClusterPhase::Degraded},
+      {"not idle (a Sentinel monitors an old master name): that name goes, nobody is promoted",
+       [](auto& o) {
+         everySentinelNames(o, std::nullopt);
+         o.sentinels[0].answer.other_masters = {"old-name"};
+         crash(o.pods[0]);
+       },
+       {"sentinel stop cache-sentinel-0"}, "cache-0", api::ClusterPhase::Degraded},
       {"Agreed on another pod: it is the primary, relabelled, reported; nothing is promoted",
        sentinelFailedOverToOne,
        {"count failover", "event Warning FailedOver", "label cache-0 replica",
