@@ -26,6 +26,8 @@ struct SentinelObservation {
   // Masters it monitors under another name (SENTINEL MASTERS): left from an earlier
   // spec.sentinel.masterName. A cluster's Sentinels monitor its master name and nothing else.
   std::vector<std::string> other_masters;
+  // SENTINEL MASTER's flags say failover_in_progress: it is failing the master over right now.
+  bool failover_in_progress = false;
 };
 
 struct SentinelSettings {
@@ -95,12 +97,25 @@ struct SentinelPlan {
 //    gossip (config epochs) brings it round;
 // 5. NoQuorum and Disagreed change nothing else: the operator promotes nobody either way;
 // 6. a monitoring Sentinel whose settings differ from `wanted` (the spec changed) gets them;
-// 7. stale entries: when the verdict is Agreed and no other action was planned, at most one
-//    Sentinel per round that knows an IP outside `current_ips` (pods that are gone) is reset, so
-//    the group never loses more than one member's knowledge at a time.
-SentinelPlan planSentinels(const std::vector<SentinelObservation>& sentinels, int configured,
-                           bool following_source, const std::optional<std::string>& recorded_primary,
-                           const std::vector<std::string>& current_ips,
-                           const SentinelSettings& wanted);
+// 7. stale entries: a Sentinel that knows an IP outside `current_ips` (pods that are gone) is
+//    reset (it then re-learns the replicas from the primary's INFO and the Sentinels from their
+//    hellos), only while it cannot cost a failover:
+//    a. the verdict is Agreed on `recorded_primary` (the primary answers as a master: a reset
+//       Sentinel re-learns replicas from it and nowhere else), and no other action is planned;
+//    b. every other answering Sentinel knows every replica streaming from the primary, so the
+//       group can still fail over while this one re-learns: one member's knowledge at a time,
+//       however often reconciles run;
+//    c. at most one per round.
+struct SentinelGroupFacts {
+  int configured = 3;             // spec.sentinel.instances
+  bool following_source = false;  // replica mode, not promoted
+  // "ip:6379" of status.currentPrimary's pod when it answers as a master.
+  std::optional<std::string> recorded_primary;
+  std::vector<std::string> current_ips;        // of every pod of the cluster, Sentinels included
+  std::vector<std::string> streaming_replicas; // IPs of the pods streaming from the primary
+  SentinelSettings wanted;
+};
+SentinelPlan planSentinels(const std::vector<SentinelObservation>& sentinels,
+                           const SentinelGroupFacts& facts);
 
 } // namespace rdr::controller

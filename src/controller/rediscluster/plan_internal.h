@@ -107,7 +107,10 @@ void followSentinels(const ClusterObservation& observation, const SentinelGroup&
 // recorded one):
 // 1. a pod held by the restart fence (Sentinel would leave it for failover-timeout);
 // 2. a master whose address no Sentinel knows (a pod re-created with a new IP that booted as a
-//    master): never one Sentinel knows, which may be the one it has just promoted.
+//    master): never one Sentinel knows, which may be the one it has just promoted;
+// 3. a replica whose link is down and that follows another address than the primary's (a pod
+//    created while the primary was down follows the lost one; a replica Sentinel did not
+//    reconfigure): the same target as Sentinel's, so the two never disagree.
 void repointUnclaimed(const ClusterObservation& observation, const SentinelGroup& sentinels,
                       const RoleDecision& decision, const PodObservation& primary,
                       const std::string& primary_host, ClusterPlan& plan);

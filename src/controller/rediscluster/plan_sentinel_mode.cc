@@ -81,15 +81,27 @@ SentinelGroup planSentinelGroup(const ClusterObservation& observation) {
       addUnique(group.known_ips, ip);
     }
   }
+  const int primary_ordinal =
+      api::podOrdinal(cluster.metadata.name, cluster.status.current_primary).value_or(0);
+  const PodObservation* primary = findPod(observation, primary_ordinal);
+  const std::string primary_host =
+      resources::podHost(cluster, primary_ordinal, observation.cluster_domain);
+  std::vector<std::string> streaming;
   for (const auto& [ordinal, pod] : observation.pods) {
     if (!pod.pod.deleting) {
       addUnique(current_ips, pod.pod.pod_ip);
     }
+    if (primary && ordinal != primary_ordinal && !pod.pod.deleting && pod.node &&
+        pod.node->role == replication::NodeRole::Replica && pod.node->master_link_up &&
+        followsPrimary(*pod.node, primary_host, primary->pod.pod_ip)) {
+      addUnique(streaming, pod.pod.pod_ip);
+    }
   }
   group.decides = !following && !idle; // rules 1 and 2
-  group.plan = planSentinels(answers, resources::sentinelInstances(cluster), following,
-                             recordedPrimaryAddress(observation), current_ips,
-                             sentinelSettings(cluster));
+  group.plan = planSentinels(answers, SentinelGroupFacts{resources::sentinelInstances(cluster),
+                                                         following, recordedPrimaryAddress(observation),
+                                                         current_ips, streaming,
+                                                         sentinelSettings(cluster)});
   if (!observation.auth_secret_ready) {
     // Without the password a Sentinel cannot authenticate to the pods: it is not configured
     // (stopping one that monitors a DR replica needs no password and still happens).

@@ -6,11 +6,37 @@
 #include "plan_internal.h"
 #include "rdr/api/host_port.h"
 #include "rdr/api/well_known.h"
+#include "rdr/resources/boot_role.h"
 
 namespace rdr::controller::detail {
 namespace {
 
 using replication::NodeRole;
+
+// SENTINEL FAILOVER through one Sentinel that names the primary and knows one of `candidates`
+// (IPs of replicas it could promote), unless a Sentinel reports a failover in progress already.
+void askForFailover(const ClusterObservation& observation, const SentinelGroup& sentinels,
+                    const std::vector<std::string>& candidates, const std::string& why,
+                    ClusterPlan& plan) {
+  for (const auto& [index, sentinel] : observation.sentinels) {
+    if (sentinel.answer.failover_in_progress) {
+      return;
+    }
+  }
+  for (const auto& [index, sentinel] : observation.sentinels) {
+    const auto& known = sentinel.answer.known_ips;
+    const bool knows_one = std::any_of(candidates.begin(), candidates.end(), [&](const auto& ip) {
+      return std::find(known.begin(), known.end(), ip) != known.end();
+    });
+    if (sentinel.answer.reachable && !sentinel.pod.deleting && knows_one &&
+        sentinel.answer.master == sentinels.plan.verdict.primary) {
+      plan.actions.emplace_back(ConfigureSentinel{
+          ForceFailover{sentinel.pod.name, sentinel.pod.pod_ip, why},
+          sentinelSettings(observation.cluster)});
+      return;
+    }
+  }
+}
 
 // Rule S4 of followSentinels (plan_internal.h).
 void restartedPrimaryNamedBySentinels(const ClusterObservation& observation,
@@ -22,18 +48,20 @@ void restartedPrimaryNamedBySentinels(const ClusterObservation& observation,
   }
   const auto& known = sentinels.known_ips;
   std::string replicas_ahead;
-  bool candidate = false;
+  std::vector<std::string> candidates;
   for (const auto& [ordinal, pod] : observation.pods) {
     if (ordinal == decision.primary_ordinal || !pod.node || pod.pod.deleting) {
       continue;
     }
-    candidate = candidate || std::find(known.begin(), known.end(), pod.pod.pod_ip) != known.end();
+    if (std::find(known.begin(), known.end(), pod.pod.pod_ip) != known.end()) {
+      candidates.push_back(pod.pod.pod_ip);
+    }
     if (pod.node->offset > primary.node->offset) {
       replicas_ahead += (replicas_ahead.empty() ? "" : ", ") + pod.pod.name + " at offset " +
                         std::to_string(pod.node->offset);
     }
   }
-  if (!candidate) { // b
+  if (candidates.empty()) { // b
     decision.restore_fenced_primary = true;
     plan.actions.emplace_back(RecordEvent{
         true, "RestoredPrimary",
@@ -44,16 +72,8 @@ void restartedPrimaryNamedBySentinels(const ClusterObservation& observation,
                                       "it: " + replicas_ahead)});
     return;
   }
-  for (const auto& [index, sentinel] : observation.sentinels) { // a
-    if (sentinel.answer.reachable && sentinel.answer.master == verdict.primary &&
-        !sentinel.pod.deleting) {
-      plan.actions.emplace_back(ConfigureSentinel{
-          ForceFailover{sentinel.pod.name, sentinel.pod.pod_ip,
-                        decision.primary + " restarted and no longer takes writes"},
-          sentinelSettings(observation.cluster)});
-      return;
-    }
-  }
+  askForFailover(observation, sentinels, candidates,
+                 decision.primary + " restarted and no longer takes writes", plan); // a
 }
 
 // The replica-priority a pod below spec.instances runs with: spec.redis's, else Redis' 100.
@@ -93,25 +113,17 @@ void planScaleDownHandOver(const ClusterObservation& observation, const Sentinel
       primary.node->role != NodeRole::Master || verdict.agreeing != verdict.answering) {
     return;
   }
-  const auto& known = sentinels.known_ips;
-  const bool candidate =
-      std::any_of(observation.pods.begin(), observation.pods.end(), [&](const auto& entry) {
-        const PodObservation& pod = entry.second;
-        return entry.first < cluster.spec.instances && pod.node && !pod.pod.deleting &&
-               pod.node->role == NodeRole::Replica && pod.node->master_link_up &&
-               std::find(known.begin(), known.end(), pod.pod.pod_ip) != known.end();
-      });
-  for (const auto& [index, sentinel] : observation.sentinels) { // b
-    if (candidate && sentinel.answer.reachable && sentinel.answer.master == verdict.primary &&
-        !sentinel.pod.deleting) {
-      plan.actions.emplace_back(ConfigureSentinel{
-          ForceFailover{sentinel.pod.name, sentinel.pod.pod_ip,
-                        decision.primary + " is beyond spec.instances=" +
-                            std::to_string(cluster.spec.instances) + " (a scale-down)"},
-          sentinelSettings(cluster)});
-      return;
+  std::vector<std::string> candidates;
+  for (const auto& [ordinal, pod] : observation.pods) {
+    if (ordinal < cluster.spec.instances && pod.node && !pod.pod.deleting &&
+        pod.node->role == NodeRole::Replica && pod.node->master_link_up) {
+      candidates.push_back(pod.pod.pod_ip);
     }
   }
+  askForFailover(observation, sentinels, candidates,
+                 decision.primary + " is beyond spec.instances=" +
+                     std::to_string(cluster.spec.instances) + " (a scale-down)",
+                 plan); // b
 }
 
 } // namespace
@@ -159,6 +171,8 @@ void repointUnclaimed(const ClusterObservation& observation, const SentinelGroup
     return;
   }
   const auto& known = sentinels.known_ips;
+  const std::string primary_dns =
+      resources::podHost(observation.cluster, decision.primary_ordinal, observation.cluster_domain);
   for (const auto& [ordinal, pod] : observation.pods) {
     if (ordinal == decision.primary_ordinal || !pod.node || pod.pod.deleting) {
       continue;
@@ -166,7 +180,10 @@ void repointUnclaimed(const ClusterObservation& observation, const SentinelGroup
     const bool unknown_master =
         pod.node->role == NodeRole::Master &&
         std::find(known.begin(), known.end(), pod.pod.pod_ip) == known.end();
-    if (heldByRestartFence(*pod.node) || unknown_master) {
+    const bool lost_replica = pod.node->role == NodeRole::Replica && !pod.node->master_link_up &&
+                              !heldByRestartFence(*pod.node) &&
+                              !followsPrimary(*pod.node, primary_dns, primary.pod.pod_ip);
+    if (heldByRestartFence(*pod.node) || unknown_master || lost_replica) {
       plan.actions.emplace_back(
           FollowPrimary{pod.pod.name, pod.pod.pod_ip, primary_host, api::kRedisPort});
     }

@@ -12,10 +12,25 @@ std::map<std::string, std::string> SentinelSettings::reported() const {
           {"parallel-syncs", "1"}};
 }
 
-SentinelPlan planSentinels(const std::vector<SentinelObservation>& sentinels, int configured,
-                           bool following_source, const std::optional<std::string>& recorded_primary,
-                           const std::vector<std::string>& current_ips,
-                           const SentinelSettings& wanted) {
+namespace {
+
+bool contains(const std::vector<std::string>& values, const std::string& value) {
+  return std::find(values.begin(), values.end(), value) != values.end();
+}
+
+bool knowsEveryReplica(const SentinelObservation& sentinel, const std::vector<std::string>& replicas) {
+  return std::all_of(replicas.begin(), replicas.end(),
+                     [&](const std::string& ip) { return contains(sentinel.known_ips, ip); });
+}
+
+} // namespace
+
+SentinelPlan planSentinels(const std::vector<SentinelObservation>& sentinels,
+                           const SentinelGroupFacts& facts) {
+  const int configured = facts.configured;
+  const bool following_source = facts.following_source;
+  const std::optional<std::string>& recorded_primary = facts.recorded_primary;
+  const SentinelSettings& wanted = facts.wanted;
   SentinelPlan plan;
   for (const SentinelObservation& sentinel : sentinels) { // rule 0
     for (const std::string& other : sentinel.other_masters) {
@@ -65,18 +80,19 @@ SentinelPlan planSentinels(const std::vector<SentinelObservation>& sentinels, in
       plan.actions.emplace_back(ApplySettings{sentinel.pod, sentinel.pod_ip});
     }
   }
-  if (plan.verdict.kind != Kind::Agreed || !plan.actions.empty()) {
+  if (plan.verdict.kind != Kind::Agreed || !plan.actions.empty() || !recorded_primary ||
+      plan.verdict.primary != recorded_primary) { // rule 7a
     return plan;
   }
   for (const SentinelObservation& sentinel : sentinels) { // rule 7
     const bool stale = std::any_of(sentinel.known_ips.begin(), sentinel.known_ips.end(),
-                                   [&](const std::string& ip) {
-                                     return std::find(current_ips.begin(), current_ips.end(), ip) ==
-                                            current_ips.end();
-                                   });
-    if (sentinel.reachable && stale) {
+                                   [&](const std::string& ip) { return !contains(facts.current_ips, ip); });
+    const bool others_know = std::all_of(sentinels.begin(), sentinels.end(), [&](const auto& other) {
+      return &other == &sentinel || !other.reachable || knowsEveryReplica(other, facts.streaming_replicas);
+    }); // rule 7b
+    if (sentinel.reachable && stale && others_know) {
       plan.actions.emplace_back(ResetSentinel{sentinel.pod, sentinel.pod_ip});
-      break;
+      break; // rule 7c
     }
   }
   return plan;

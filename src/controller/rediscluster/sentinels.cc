@@ -54,7 +54,7 @@ Status monitor(redis::RedisConnector& connector, const MonitorPrimary& action,
 
 SentinelObservation observeSentinel(redis::RedisConnector& connector, const std::string& pod,
                                     const std::string& pod_ip, const std::string& master) {
-  SentinelObservation observed{pod, pod_ip, false, std::nullopt, {}, {}, {}};
+  SentinelObservation observed{pod, pod_ip, false, std::nullopt, {}, {}, {}, false};
   if (pod_ip.empty()) {
     return observed;
   }
@@ -91,6 +91,9 @@ SentinelObservation observeSentinel(redis::RedisConnector& connector, const std:
           observed.settings[name] = field->second;
         }
       }
+      const auto flags = fields->find("flags");
+      observed.failover_in_progress =
+          flags != fields->end() && flags->second.find("failover_in_progress") != std::string::npos;
     }
   }
   observed.reachable = true;

@@ -197,6 +197,15 @@ TEST(PlanSentinelMode, TheOperatorFollowsTheVerdictAndPromotesNobody) {
        {"follow cache-2 127.10.0.10", monitor + "0 127.10.0.10:6379",
         monitor + "1 127.10.0.10:6379", monitor + "2 127.10.0.10:6379"},
        "cache-0", api::ClusterPhase::Degraded},
+      {"a replica whose link is down following a lost address is re-pointed (rule 3)",
+       [](auto& o) {
+         o.pods[2].node->master_host = "127.10.0.99";
+         o.pods[2].node->master_link_up = false;
+       },
+       {"follow cache-2 127.10.0.10"}, "cache-0", api::ClusterPhase::Degraded},
+      {"a replica streaming from another address is Sentinel's to re-point, not the operator's",
+       [](auto& o) { o.pods[2].node->master_host = "127.10.0.99"; },
+       {}, "cache-0", api::ClusterPhase::Degraded},
       {"a master no Sentinel knows (re-created with a new IP) is demoted",
        [](auto& o) {
          o.pods[2].node = masterNode(0, 0);

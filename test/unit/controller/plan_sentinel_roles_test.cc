@@ -50,6 +50,18 @@ TEST(PlanSentinelRoles, APrimaryHeldByTheRestartFenceThatTheSentinelsName) {
          silence(o.sentinels[0]);
        },
        {"sentinel failover cache-sentinel-1"}},
+      {"S4a: not while a Sentinel reports a failover in progress (it is on its way)",
+       [](auto& o) {
+         primaryRestartedEmpty(o);
+         o.sentinels[2].answer.failover_in_progress = true;
+       },
+       {}},
+      {"S4a: the request goes to a Sentinel that knows a replica it could promote",
+       [](auto& o) {
+         primaryRestartedEmpty(o);
+         o.sentinels[0].answer.known_ips.clear();
+       },
+       {"sentinel failover cache-sentinel-1"}},
       {"S4: not while one answering Sentinel names another address",
        [](auto& o) {
          primaryRestartedEmpty(o);

@@ -16,10 +16,15 @@ const std::vector<std::string> kCurrent = {"127.10.0.5", "127.10.0.6", "127.10.0
                                            "127.10.0.20", "127.10.0.21", "127.10.0.22"};
 
 const SentinelSettings kSettings{"prod", 2, 5000, 60000};
+const std::vector<std::string> kStreaming = {"127.10.0.6", "127.10.0.7"};
+
+SentinelGroupFacts facts(bool following_source, std::optional<std::string> recorded) {
+  return {3, following_source, std::move(recorded), kCurrent, kStreaming, kSettings};
+}
 
 SentinelObservation sentinel(int i, std::optional<std::string> master, bool reachable = true) {
   return {"prod-sentinel-" + std::to_string(i), "127.10.0." + std::to_string(20 + i), reachable,
-          std::move(master), {"127.10.0.6", "127.10.0.7"}, {}, {}};
+          std::move(master), {"127.10.0.6", "127.10.0.7"}, {}, {}, false};
 }
 
 Lines describe(const SentinelPlan& plan) {
@@ -90,13 +95,24 @@ TEST(PlanSentinels, Rules) {
        {"reset prod-sentinel-2"}},
       {"rule 7: one reset per round",
        {stale_too, sentinel(1, kPrimary), stale}, false, kPrimary, {"reset prod-sentinel-0"}},
+      {"rule 7a: no reset while the Sentinels' primary is not the recorded master",
+       {sentinel(0, kPrimary), sentinel(1, kPrimary), stale}, false, std::nullopt, {}},
+      {"rule 7b: no reset while another Sentinel has not re-learned every replica (it was "
+       "just reset)",
+       {[] {
+          SentinelObservation relearning = sentinel(0, kPrimary);
+          relearning.known_ips = {"127.10.0.6"};
+          return relearning;
+        }(),
+        sentinel(1, kPrimary), stale},
+       false, kPrimary, {}},
       {"rule 7: no reset while another Sentinel is being configured",
        {sentinel(0, kPrimary), sentinel(1, std::nullopt), stale}, false, kPrimary,
        {"monitor prod-sentinel-1 " + kPrimary}},
   };
   for (const Case& c : cases) {
     const SentinelPlan plan =
-        planSentinels(c.sentinels, 3, c.following_source, c.recorded, kCurrent, kSettings);
+        planSentinels(c.sentinels, facts(c.following_source, c.recorded));
     EXPECT_EQ(describe(plan), c.actions) << c.name;
   }
 }
@@ -152,7 +168,7 @@ TEST(PlanSentinels, SettingsThatDifferAreApplied) {
   };
   for (const Case& c : cases) {
     const SentinelPlan plan =
-        planSentinels(c.sentinels, 3, c.following_source, c.recorded, kCurrent, kSettings);
+        planSentinels(c.sentinels, facts(c.following_source, c.recorded));
     EXPECT_EQ(describe(plan), c.actions) << c.name;
   }
   EXPECT_EQ(wanted, (std::map<std::string, std::string>{{"quorum", "2"},
