@@ -22,38 +22,15 @@
 #                      failover itself does not wait for the restart.
 set -euo pipefail
 
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-export BUILD_DIR="${BUILD_DIR:-$repo/build}"
-export RDR_SANDBOX_ROOT="${RDR_SANDBOX_ROOT:-/tmp/rdr-bench-sandboxes}"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_init failover_rto
+name="$sandbox_name"
 export RDR_SANDBOX_RESTART_BACKOFF_MS="${RDR_SANDBOX_RESTART_BACKOFF_MS:-1000}"
 runs="${1:-20}"
 faults="${FAULTS:-kill freeze}"
-name="rdr-rto-$$"
-work="$(mktemp -d /tmp/rdr-bench-rto.XXXXXX)"
-export HOME="$work/home" # kubectl's discovery cache stays private
-mkdir -p "$HOME"
-sandbox_up=0
 
-say() { echo "failover_rto: $*" >&2; }
-
-cleanup() {
-  local code=$?
-  if ((sandbox_up)); then
-    "$repo/dev/sandbox" down "$name" >/dev/null 2>&1 || say "dev/sandbox down $name failed"
-  fi
-  rm -rf "$work"
-  exit "$code"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-for tool in kubectl redis-cli; do
-  command -v "$tool" >/dev/null || { say "$tool is not installed"; exit 1; }
-done
-
-sandbox_up=1
-kubeconfig="$("$repo/dev/sandbox" up "$name")"
-kubeconfig="${kubeconfig#KUBECONFIG=}"
+bench_require kubectl redis-cli
+bench_sandbox_up
 k() { kubectl --kubeconfig "$kubeconfig" -n bench "$@"; }
 kubectl --kubeconfig "$kubeconfig" apply -f - >/dev/null <<EOF
 apiVersion: v1
@@ -82,7 +59,6 @@ wait_healthy() {
   exit 1
 }
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 wait_healthy
 export REDISCLI_AUTH

@@ -23,9 +23,9 @@
 #   SAMPLE_SECONDS     the measurement window (default 30)
 set -euo pipefail
 
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-export BUILD_DIR="${BUILD_DIR:-$repo/build}"
-export RDR_SANDBOX_ROOT="${RDR_SANDBOX_ROOT:-/tmp/rdr-bench-sandboxes}"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_init operator_footprint
+name="$sandbox_name"
 operator_bin="${OPERATOR_BIN:-$BUILD_DIR/src/app/redis-dr-operator}"
 configmaps="${CONFIGMAPS:-300}"
 live_clusters="${LIVE_CLUSTERS:-3}"
@@ -33,15 +33,9 @@ probe_seconds="${PROBE_SECONDS:-5}"
 ready_timeout="${READY_TIMEOUT:-60}"
 settle_seconds="${SETTLE_SECONDS:-10}"
 sample_seconds="${SAMPLE_SECONDS:-30}"
-name="rdr-bench-$$"
-work="$(mktemp -d /tmp/rdr-bench-footprint.XXXXXX)"
-sandbox_up=0
 operator_pid=""
 
-say() { echo "operator_footprint: $*" >&2; }
-
-cleanup() {
-  local code=$?
+bench_on_exit() {
   if [[ -n "$operator_pid" ]] && kill -0 "$operator_pid" 2>/dev/null; then
     kill -TERM "$operator_pid" 2>/dev/null || true
     for _ in $(seq 100); do
@@ -50,26 +44,16 @@ cleanup() {
     done
     kill -KILL "$operator_pid" 2>/dev/null || true
   fi
-  if ((sandbox_up)); then
-    "$repo/dev/sandbox" down "$name" >/dev/null 2>&1 || say "dev/sandbox down $name failed"
-  fi
-  rm -rf "$work"
-  exit "$code"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
-command -v kubectl >/dev/null || { say "kubectl is not installed"; exit 1; }
+bench_require kubectl
 [[ -x "$operator_bin" ]] || {
   say "no operator binary at $operator_bin (build it: cmake --build \$BUILD_DIR --target redis-dr-operator)"
   exit 1
 }
 
 # 1. The sandbox and its objects.
-up_output="$("$repo/dev/sandbox" up "$name" --no-operator)"
-sandbox_up=1
-kubeconfig="$(sed -n 's/^KUBECONFIG=//p' <<<"$up_output")"
-[[ -f "$kubeconfig" ]] || { say "dev/sandbox up printed no kubeconfig: $up_output"; exit 1; }
+bench_sandbox_up --no-operator
 export KUBECONFIG="$kubeconfig"
 say "sandbox $name is up (KUBECONFIG=$kubeconfig)"
 

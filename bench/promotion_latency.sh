@@ -53,49 +53,19 @@ if [[ "${1:-}" == "--writer" ]]; then
   exit 0
 fi
 
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_init promotion_latency
+name="$sandbox_name"
 self="$repo/bench/$(basename "${BASH_SOURCE[0]}")"
-export BUILD_DIR="${BUILD_DIR:-$repo/build}"
-export RDR_SANDBOX_ROOT="${RDR_SANDBOX_ROOT:-/tmp/rdr-bench-sandboxes}"
 runs="${1:-20}"
 lag_seconds="${LAG_SECONDS:-25}"
 write_rate="${WRITE_RATE:-5000}"
 value_size="${VALUE_SIZE:-64}"
-name="rdr-promo-$$"
-work="$(mktemp -d /tmp/rdr-bench-promo.XXXXXX)"
-export HOME="$work/home" # kubectl's discovery cache stays private
-mkdir -p "$HOME"
-sandbox_up=0
-bg_pids=()
 
-say() { echo "promotion_latency: $*" >&2; }
-
-cleanup() {
-  local code=$? pid
-  for pid in "${bg_pids[@]}"; do
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  if ((sandbox_up)); then
-    "$repo/dev/sandbox" down "$name" >/dev/null 2>&1 || say "dev/sandbox down $name failed"
-  fi
-  rm -rf "$work"
-  exit "$code"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-for tool in kubectl redis-cli setsid; do
-  command -v "$tool" >/dev/null || { say "$tool is not installed"; exit 1; }
-done
-
-sandbox_up=1
-kubeconfig="$("$repo/dev/sandbox" up "$name")"
-kubeconfig="${kubeconfig#KUBECONFIG=}"
+bench_require kubectl redis-cli setsid
+bench_sandbox_up
 k() { kubectl --kubeconfig "$kubeconfig" --request-timeout=10s -n bench "$@"; }
 jp() { k get "$1" -o "jsonpath=$2" 2>/dev/null || true; }
-now_ms() { local t="${EPOCHREALTIME/./}"; echo $((t / 1000)); }
-is_loopback() { [[ "$1" =~ ^127\.[0-9]+\.[0-9]+\.[0-9]+$ ]]; }
 # rcli PASSWORD HOST ARGS...: one command (HOST: a checked loopback address), 500 ms timeout.
 rcli() {
   REDISCLI_AUTH="$1" timeout 0.5 redis-cli --no-auth-warning -h "$2" -p 6379 "${@:3}" 2>&1 | tr -d '\r'

@@ -43,12 +43,11 @@
 #   RUNS               as the RUNS argument
 set -euo pipefail
 
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-export BUILD_DIR="${BUILD_DIR:-$repo/build}"
-export RDR_SANDBOX_ROOT="${RDR_SANDBOX_ROOT:-/tmp/rdr-bench-sandboxes}"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_init sentinel_failover
+name="$sandbox_name"
 runs="${RUNS:-20}"
 down_after=""
-say() { echo "sentinel_failover: $*" >&2; }
 while (($# > 0)); do
   case "$1" in
   --restart-backoff-ms) export RDR_SANDBOX_RESTART_BACKOFF_MS="${2:?--restart-backoff-ms needs a value}"; shift 2 ;;
@@ -65,40 +64,19 @@ ns=production
 cluster=prod-redis
 master_name=prod-redis # spec.sentinel.masterName is not set: the cluster's name
 sentinel_dns="$cluster-sentinel.$ns.svc.cluster.local"
-name="rdr-sentinel-$$"
-work="$(mktemp -d /tmp/rdr-bench-sentinel.XXXXXX)"
-export HOME="$work/home" # kubectl's discovery cache stays private
-mkdir -p "$HOME"
-sandbox_up=0
 watcher=""
-
-cleanup() {
-  local code=$?
+bench_on_exit() {
   if [[ -n "$watcher" ]]; then
     kill -TERM -- "-$watcher" 2>/dev/null || kill -TERM "$watcher" 2>/dev/null || true
     wait "$watcher" 2>/dev/null || true
   fi
-  if ((sandbox_up)); then
-    "$repo/dev/sandbox" down "$name" >/dev/null 2>&1 || say "dev/sandbox down $name failed"
-  fi
-  rm -rf "$work"
-  exit "$code"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
-for tool in kubectl redis-cli setsid timeout; do
-  command -v "$tool" >/dev/null || { say "$tool is not installed"; exit 1; }
-done
-
-sandbox_up=1
-kubeconfig="$("$repo/dev/sandbox" up "$name")"
-kubeconfig="${kubeconfig#KUBECONFIG=}"
+bench_require kubectl redis-cli setsid timeout
+bench_sandbox_up
 operator_log="$RDR_SANDBOX_ROOT/sandboxes/$name/operator.log"
 k() { kubectl --kubeconfig "$kubeconfig" --request-timeout=10s -n "$ns" "$@"; }
 jp() { k get "$1" -o "jsonpath=$2" 2>/dev/null || true; }
-now_ms() { local t="${EPOCHREALTIME/./}"; echo $((t / 1000)); }
-is_loopback() { [[ "$1" =~ ^127\.[0-9]+\.[0-9]+\.[0-9]+$ ]]; }
 # sentinel IP ARGS...: one command to the Sentinel listening on IP:26379 (no password), 1 s timeout.
 sentinel() {
   is_loopback "$1" || return 1
