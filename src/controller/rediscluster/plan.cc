@@ -115,7 +115,6 @@ ClusterPlan planObservation(const ClusterObservation& observation) {
     return plan;
   }
   detail::planInfrastructure(observation, plan);
-  detail::planSentinelResources(observation, plan);
   const detail::SentinelGroup sentinels = detail::planSentinelGroup(observation);
   // Sentinels stop monitoring before the plan re-points a demoted leader at the source (they
   // would fail over to a replica when the primary they watch becomes one); otherwise they are
@@ -132,6 +131,8 @@ ClusterPlan planObservation(const ClusterObservation& observation) {
   if (sentinels.runs && !sentinels.following) {
     configureSentinels();
   }
+  // The Sentinel pods and Service last: a refused create never holds up the data pods' roles.
+  detail::planSentinelResources(observation, plan);
   detail::planStatus(observation, roles, sentinels, plan);
   planDetach(observation, roles.primary_ordinal, plan);
   return plan;

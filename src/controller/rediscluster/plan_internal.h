@@ -35,15 +35,23 @@ struct RoleDecision {
 struct SentinelGroup {
   bool runs = false;      // mode: sentinel
   bool following = false; // ... and the cluster follows a source: its Sentinels monitor nothing
-  // Rules: Sentinel decides local failover (the operator's own failover rules are off) when
-  // 1. the cluster is in mode sentinel and does not follow a source, and
-  // 2. the group is not idle. Idle: every Sentinel pod answers and monitors nothing (a switch
-  //    to mode sentinel, a promotion out of replica mode, every Sentinel re-created): it can
-  //    fail over nothing, so the operator's rules go on until it monitors. A Sentinel pod that
-  //    does not answer may monitor (a restarting container keeps its file), and so may one still
-  //    running while it terminates, or one monitoring an old master name: not idle. Never two
-  //    deciders.
+  // Quiet: every Sentinel pod of the cluster is known to monitor nothing, under any name: it
+  // answers and monitors nothing, or it never ran (no IP, no restart). A Sentinel pod that does
+  // not answer may monitor (a restarting container keeps its file), and so may one still running
+  // while it terminates: not quiet. No Sentinel pod at all: quiet.
+  // Rules, never two deciders and never none for long:
+  // 1. in mode sentinel, not following a source, and not quiet: Sentinel decides local failover
+  //    (`decides`; the operator's own failover rules are off);
+  // 2. in mode sentinel and quiet (a switch to mode sentinel, a promotion out of replica mode,
+  //    every Sentinel re-created): the group can fail over nothing, so the operator's rules go
+  //    on until it monitors;
+  // 3. following a source (a demotion) or out of mode sentinel, and not quiet: the Sentinels are
+  //    told to stop (before anything else), and the data pods wait (`holding`: no failover, no
+  //    re-pointing, the recorded primary kept) until the group is quiet.
+  bool quiet = true;
+  std::vector<std::string> not_quiet; // the Sentinel pods that may still monitor
   bool decides = false;
+  bool holding = false;
   SentinelPlan plan;    // its verdict (only when it decides) and the Sentinel actions
   // Every address some Sentinel names or knows for the master (replicas and Sentinels): a
   // master outside it is unknown to Sentinel, so the operator may demote it.

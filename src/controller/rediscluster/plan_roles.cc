@@ -35,6 +35,9 @@ public:
     if (!observation_.auth_secret_ready) {
       return decision_; // without the password nothing can be probed or started safely
     }
+    if (sentinels_.holding) {
+      return decision_; // Sentinels may still decide: the data pods wait (SentinelGroup rules)
+    }
     converge();
     return decision_;
   }
@@ -75,7 +78,7 @@ private:
                                                       cluster_.spec.failover.failure_threshold);
     decision_.failing_over = isPhase(status, api::ClusterPhase::FailingOver) &&
                              !(current && current->node && current->node->role == NodeRole::Master);
-    if (!decision_.established || !observation_.auth_secret_ready) { // rule 2
+    if (!decision_.established || !observation_.auth_secret_ready || sentinels_.holding) { // rule 2
       return;
     }
     if (sentinels_.decides) {

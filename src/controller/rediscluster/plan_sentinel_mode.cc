@@ -51,27 +51,41 @@ bool heldByRestartFence(const replication::NodeState& node) {
          node.master_port == resources::kFencedUpstreamPort;
 }
 
+// The Sentinel pods that keep the group from being quiet (rule of SentinelGroup, plan_internal.h).
+std::vector<std::string> notQuiet(const ClusterObservation& observation) {
+  std::vector<std::string> pods;
+  for (const auto& [index, sentinel] : observation.sentinels) {
+    const bool never_ran = sentinel.pod.pod_ip.empty() && !sentinel.pod.container_running &&
+                           sentinel.pod.restart_count == 0;
+    const bool silent = sentinel.answer.reachable && !sentinel.answer.master &&
+                        sentinel.answer.other_masters.empty();
+    if (sentinel.pod.deleting ? sentinel.pod.container_running : !(never_ran || silent)) {
+      pods.push_back(sentinel.pod.name);
+    }
+  }
+  return pods;
+}
+
 SentinelGroup planSentinelGroup(const ClusterObservation& observation) {
   SentinelGroup group;
   const api::RedisCluster& cluster = observation.cluster;
+  group.not_quiet = notQuiet(observation);
+  group.quiet = group.not_quiet.empty();
   if (!sentinelMode(cluster)) {
+    group.holding = !group.quiet; // rule 3
     return group;
   }
   group.runs = true;
   const bool following = api::isReplica(cluster) && observation.source.has_value();
   group.following = following;
-  bool idle = true;
   std::vector<SentinelObservation> answers;
   std::vector<std::string> current_ips;
   for (const auto& [index, sentinel] : observation.sentinels) {
     if (sentinel.pod.deleting) {
-      idle = idle && !sentinel.pod.container_running; // a terminating Sentinel may still act
       continue;
     }
     answers.push_back(sentinel.answer);
     addUnique(current_ips, sentinel.pod.pod_ip);
-    idle = idle && sentinel.answer.reachable && !sentinel.answer.master &&
-           sentinel.answer.other_masters.empty();
     if (sentinel.answer.master) {
       if (const auto named = api::parseHostPort(*sentinel.answer.master)) {
         addUnique(group.known_ips, named->host);
@@ -97,7 +111,8 @@ SentinelGroup planSentinelGroup(const ClusterObservation& observation) {
       addUnique(streaming, pod.pod.pod_ip);
     }
   }
-  group.decides = !following && !idle; // rules 1 and 2
+  group.decides = !following && !group.quiet; // rules 1 and 2
+  group.holding = following && !group.quiet;   // rule 3
   group.plan = planSentinels(answers, SentinelGroupFacts{resources::sentinelInstances(cluster),
                                                          following, recordedPrimaryAddress(observation),
                                                          current_ips, streaming,
@@ -118,10 +133,17 @@ void planSentinelResources(const ClusterObservation& observation, ClusterPlan& p
   const std::string service = api::sentinelServiceName(name);
   if (!sentinelMode(cluster)) {
     for (const auto& [index, sentinel] : observation.sentinels) {
-      if (!sentinel.pod.deleting && sentinel.answer.reachable && sentinel.answer.master) {
-        // It stops deciding before the operator's own failover rules take over.
-        plan.actions.emplace_back(ConfigureSentinel{
-            StopMonitoring{sentinel.pod.name, sentinel.pod.pod_ip, ""}, sentinelSettings(cluster)});
+      if (!sentinel.pod.deleting && sentinel.answer.reachable) {
+        // It stops deciding before the operator's own failover rules take over (the data pods
+        // wait until every Sentinel is quiet: SentinelGroup rule 3).
+        if (sentinel.answer.master) {
+          plan.actions.emplace_back(ConfigureSentinel{
+              StopMonitoring{sentinel.pod.name, sentinel.pod.pod_ip, ""}, sentinelSettings(cluster)});
+        }
+        for (const std::string& other : sentinel.answer.other_masters) {
+          plan.actions.emplace_back(ConfigureSentinel{
+              StopMonitoring{sentinel.pod.name, sentinel.pod.pod_ip, other}, sentinelSettings(cluster)});
+        }
       }
       if (!sentinel.pod.deleting) {
         plan.actions.emplace_back(

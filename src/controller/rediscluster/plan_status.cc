@@ -119,6 +119,14 @@ std::string joined(const std::vector<std::string>& parts) {
 // sentinel, and while the cluster follows a source: its Sentinels then monitor nothing by design).
 std::string sentinelProblem(const ClusterObservation& observation, const RoleDecision& roles,
                             const SentinelGroup& sentinels, const PodObservation* primary) {
+  if (sentinels.holding) {
+    std::string pods;
+    for (const std::string& pod : sentinels.not_quiet) {
+      pods += (pods.empty() ? "" : ", ") + pod;
+    }
+    return "the data pods wait until every Sentinel monitors nothing (" + pods +
+           " may still fail the primary over: it monitors, does not answer, or is terminating)";
+  }
   if (!sentinels.runs || sentinels.following) {
     return "";
   }
@@ -310,6 +318,9 @@ void planStatus(const ClusterObservation& observation, const RoleDecision& roles
   } else {
     ready_message = std::to_string(status.ready_instances) + " of " +
                     std::to_string(cluster.spec.instances) + " instances ready";
+  }
+  if (sentinels.holding) { // what the whole cluster waits for comes first
+    ready_message = sentinel_problem;
   }
 
   const SystemTime now = observation.now;

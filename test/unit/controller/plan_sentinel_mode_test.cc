@@ -33,10 +33,10 @@ TEST(PlanSentinelMode, BootstrapCreatesTheGroupWithTheDefaultThreeSentinels) {
   EXPECT_EQ(describe(plan.actions),
             (Lines{"create ConfigMap cache-config", "create Secret cache-auth",
                    "create Service cache-leader", "create Service cache-replicas",
-                   "create Service cache-headless", "create Service cache-sentinel",
+                   "create Service cache-headless", "create Pod cache-0 primary",
+                   "create Pod cache-1 replica-of cache-0", "create Service cache-sentinel",
                    "create Pod cache-sentinel-0 sentinel", "create Pod cache-sentinel-1 sentinel",
-                   "create Pod cache-sentinel-2 sentinel", "create Pod cache-0 primary",
-                   "create Pod cache-1 replica-of cache-0"}));
+                   "create Pod cache-sentinel-2 sentinel"}));
   EXPECT_EQ(plan.status.phase, api::ClusterPhase::Creating);
 }
 
@@ -54,8 +54,8 @@ TEST(PlanSentinelMode, TheGroupsPodsFollowTheSpec) {
          o.sentinels.erase(1);
          o.services.erase("cache-sentinel");
        },
-       {"create Service cache-sentinel", "create Pod cache-sentinel-1 sentinel",
-        "sentinel reset cache-sentinel-0"}},
+       {"sentinel reset cache-sentinel-0", "create Service cache-sentinel",
+        "create Pod cache-sentinel-1 sentinel"}},
       {"scaled up to five: two more",
        [](auto& o) { o.cluster.spec.sentinel->instances = 5; },
        {"create Pod cache-sentinel-3 sentinel", "create Pod cache-sentinel-4 sentinel"}},
@@ -74,6 +74,17 @@ TEST(PlanSentinelMode, TheGroupsPodsFollowTheSpec) {
          silence(o.sentinels[3]);
        },
        {}},
+      {"mode standalone with a silent Sentinel and a dead primary: the Sentinels stop and go, "
+       "and nobody is promoted while the silent one may still fail over (SentinelGroup rule 3)",
+       [](auto& o) {
+         o.cluster.spec.mode = api::ClusterMode::Standalone;
+         o.redis_conf = resources::renderRedisConf(o.cluster).value();
+         silence(o.sentinels[2]);
+         crash(o.pods[0]);
+       },
+       {"sentinel stop cache-sentinel-0", "delete Pod cache-sentinel-0",
+        "sentinel stop cache-sentinel-1", "delete Pod cache-sentinel-1",
+        "delete Pod cache-sentinel-2", "delete Service cache-sentinel"}},
       {"mode standalone again: each Sentinel stops monitoring, then it and the Service go",
        [](auto& o) {
          o.cluster.spec.mode = api::ClusterMode::Standalone;

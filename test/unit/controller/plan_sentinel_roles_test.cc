@@ -253,13 +253,28 @@ ClusterObservation replicatingSentinelCluster() {
   return o;
 }
 
+// SentinelGroup rule 3: the Sentinels stop first, and the leader follows the source only once
+// every Sentinel is known to monitor nothing (a silent one may still fail it over).
 TEST(PlanSentinelRoles, FollowingASourceTheSentinelsStopBeforeTheLeaderIsDemoted) {
   ClusterObservation observation = sentinelCluster();
   followSource(observation);
-  EXPECT_EQ(describe(planCluster(observation).actions),
+  const ClusterPlan first = planCluster(observation);
+  EXPECT_EQ(describe(first.actions),
             (Lines{"sentinel stop cache-sentinel-0", "sentinel stop cache-sentinel-1",
-                   "sentinel stop cache-sentinel-2", "event Warning Demoted",
-                   "follow cache-0 127.0.11.5 (source)"}));
+                   "sentinel stop cache-sentinel-2"}));
+  EXPECT_NE(conditionOf(first, "Ready")->message.find("wait until every Sentinel monitors nothing"),
+            std::string::npos)
+      << conditionOf(first, "Ready")->message;
+
+  for (auto& [index, sentinel] : observation.sentinels) { // they stopped; one does not answer
+    sentinel.answer.master.reset();
+  }
+  silence(observation.sentinels[2]);
+  EXPECT_TRUE(planCluster(observation).actions.empty()) << "a silent Sentinel may still monitor";
+
+  observation.sentinels[2].answer.reachable = true;
+  EXPECT_EQ(describe(planCluster(observation).actions),
+            (Lines{"event Warning Demoted", "follow cache-0 127.0.11.5 (source)"}));
 
   const ClusterPlan streaming = planCluster(replicatingSentinelCluster());
   EXPECT_TRUE(streaming.actions.empty()) << describe(streaming.actions).front();
