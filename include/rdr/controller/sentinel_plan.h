@@ -101,7 +101,9 @@ struct SentinelPlan {
 //    reset (it then re-learns the replicas from the primary's INFO and the Sentinels from their
 //    hellos), only while it cannot cost a failover:
 //    a. the verdict is Agreed on `recorded_primary` (the primary answers as a master: a reset
-//       Sentinel re-learns replicas from it and nowhere else), and no other action is planned;
+//       Sentinel re-learns replicas from it and nowhere else), no Sentinel reports a failover in
+//       progress (a reset aborts it), and no other action is planned (the RedisCluster plan
+//       also drops it when it asks a Sentinel to fail over in the same round);
 //    b. every other answering Sentinel knows every replica streaming from the primary, so the
 //       group can still fail over while this one re-learns: one member's knowledge at a time,
 //       however often reconciles run;

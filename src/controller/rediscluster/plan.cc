@@ -1,4 +1,5 @@
 // planCluster: refuse what cannot be served, else infrastructure, roles and status (pure).
+#include <algorithm>
 #include <chrono>
 #include <string>
 
@@ -120,7 +121,14 @@ ClusterPlan planObservation(const ClusterObservation& observation) {
   // would fail over to a replica when the primary they watch becomes one); otherwise they are
   // configured after the roles are settled.
   const auto configureSentinels = [&] {
+    const bool asks_failover = std::any_of(plan.actions.begin(), plan.actions.end(), [](const Action& a) {
+      const auto* configure = std::get_if<ConfigureSentinel>(&a);
+      return configure && std::holds_alternative<ForceFailover>(configure->action);
+    });
     for (const SentinelAction& action : sentinels.plan.actions) {
+      if (asks_failover && std::holds_alternative<ResetSentinel>(action)) {
+        continue; // rule 7a of planSentinels: a reset would abort the failover just asked for
+      }
       plan.actions.emplace_back(ConfigureSentinel{action, detail::sentinelSettings(observation.cluster)});
     }
   };

@@ -13,15 +13,18 @@ namespace {
 
 using replication::NodeRole;
 
+bool failoverInProgress(const ClusterObservation& observation) {
+  return std::any_of(observation.sentinels.begin(), observation.sentinels.end(),
+                     [](const auto& entry) { return entry.second.answer.failover_in_progress; });
+}
+
 // SENTINEL FAILOVER through one Sentinel that names the primary and knows one of `candidates`
 // (IPs of replicas it could promote), unless a Sentinel reports a failover in progress already.
 void askForFailover(const ClusterObservation& observation, const SentinelGroup& sentinels,
                     const std::vector<std::string>& candidates, const std::string& why,
                     ClusterPlan& plan) {
-  for (const auto& [index, sentinel] : observation.sentinels) {
-    if (sentinel.answer.failover_in_progress) {
-      return;
-    }
+  if (failoverInProgress(observation)) {
+    return;
   }
   for (const auto& [index, sentinel] : observation.sentinels) {
     const auto& known = sentinel.answer.known_ips;
@@ -50,18 +53,20 @@ void restartedPrimaryNamedBySentinels(const ClusterObservation& observation,
   std::string replicas_ahead;
   std::vector<std::string> candidates;
   for (const auto& [ordinal, pod] : observation.pods) {
-    if (ordinal == decision.primary_ordinal || !pod.node || pod.pod.deleting) {
+    if (ordinal == decision.primary_ordinal || pod.pod.deleting) {
       continue;
     }
-    if (std::find(known.begin(), known.end(), pod.pod.pod_ip) != known.end()) {
+    // Whether it answers the operator or not: what counts is that Sentinel could promote it.
+    if (std::find(known.begin(), known.end(), pod.pod.pod_ip) != known.end() &&
+        (!pod.node || pod.node->replica_priority != 0)) {
       candidates.push_back(pod.pod.pod_ip);
     }
-    if (pod.node->offset > primary.node->offset) {
+    if (pod.node && pod.node->offset > primary.node->offset) {
       replicas_ahead += (replicas_ahead.empty() ? "" : ", ") + pod.pod.name + " at offset " +
                         std::to_string(pod.node->offset);
     }
   }
-  if (candidates.empty()) { // b
+  if (candidates.empty() && !failoverInProgress(observation)) { // b
     decision.restore_fenced_primary = true;
     plan.actions.emplace_back(RecordEvent{
         true, "RestoredPrimary",
@@ -116,7 +121,8 @@ void planScaleDownHandOver(const ClusterObservation& observation, const Sentinel
   std::vector<std::string> candidates;
   for (const auto& [ordinal, pod] : observation.pods) {
     if (ordinal < cluster.spec.instances && pod.node && !pod.pod.deleting &&
-        pod.node->role == NodeRole::Replica && pod.node->master_link_up) {
+        pod.node->role == NodeRole::Replica && pod.node->master_link_up &&
+        pod.node->replica_priority != 0) {
       candidates.push_back(pod.pod.pod_ip);
     }
   }

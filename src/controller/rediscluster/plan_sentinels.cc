@@ -80,8 +80,11 @@ SentinelPlan planSentinels(const std::vector<SentinelObservation>& sentinels,
       plan.actions.emplace_back(ApplySettings{sentinel.pod, sentinel.pod_ip});
     }
   }
+  const bool failing_over = std::any_of(sentinels.begin(), sentinels.end(), [](const auto& sentinel) {
+    return sentinel.failover_in_progress;
+  });
   if (plan.verdict.kind != Kind::Agreed || !plan.actions.empty() || !recorded_primary ||
-      plan.verdict.primary != recorded_primary) { // rule 7a
+      plan.verdict.primary != recorded_primary || failing_over) { // rule 7a
     return plan;
   }
   for (const SentinelObservation& sentinel : sentinels) { // rule 7

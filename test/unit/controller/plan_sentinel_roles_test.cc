@@ -77,11 +77,31 @@ TEST(PlanSentinelRoles, APrimaryHeldByTheRestartFenceThatTheSentinelsName) {
          }
        },
        {"event Warning RestoredPrimary", "promote cache-0"}},
-      {"S4b: the replicas the Sentinels know do not answer",
+      {"S4a, not b: replicas the operator cannot reach but the Sentinels know may still be "
+       "promoted by Sentinel",
        [](auto& o) {
          primaryRestartedEmpty(o);
          crash(o.pods[1]);
          crash(o.pods[2]);
+       },
+       {"sentinel failover cache-sentinel-0"}},
+      {"S4: nothing while a Sentinel reports a failover in progress, even with no replica known",
+       [](auto& o) {
+         primaryRestartedEmpty(o);
+         for (auto& [index, sentinel] : o.sentinels) {
+           sentinel.answer.known_ips.clear();
+         }
+         o.sentinels[1].answer.failover_in_progress = true;
+       },
+       {}},
+      {"S4b: the replicas Sentinel knows have replica-priority 0 (spec.redis): it can promote "
+       "none of them",
+       [](auto& o) {
+         primaryRestartedEmpty(o);
+         o.cluster.spec.redis["replica-priority"] = "0";
+         o.redis_conf = resources::renderRedisConf(o.cluster).value();
+         o.pods[1].node->replica_priority = 0;
+         o.pods[2].node->replica_priority = 0;
        },
        {"event Warning RestoredPrimary", "promote cache-0"}},
   };

@@ -95,6 +95,14 @@ TEST(PlanSentinels, Rules) {
        {"reset prod-sentinel-2"}},
       {"rule 7: one reset per round",
        {stale_too, sentinel(1, kPrimary), stale}, false, kPrimary, {"reset prod-sentinel-0"}},
+      {"rule 7a: no reset while a Sentinel reports a failover in progress (it would abort it)",
+       {[] {
+          SentinelObservation leader = sentinel(0, kPrimary);
+          leader.failover_in_progress = true;
+          return leader;
+        }(),
+        sentinel(1, kPrimary), stale},
+       false, kPrimary, {}},
       {"rule 7a: no reset while the Sentinels' primary is not the recorded master",
        {sentinel(0, kPrimary), sentinel(1, kPrimary), stale}, false, std::nullopt, {}},
       {"rule 7b: no reset while another Sentinel has not re-learned every replica (it was "
