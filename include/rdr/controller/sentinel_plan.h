@@ -93,6 +93,9 @@ struct SentinelPlan {
 //    c. when no Sentinel monitors anything (bootstrap, or every member re-created):
 //       `recorded_primary`, the address of status.currentPrimary's pod, when it is known;
 //    never while monitoring Sentinels name different addresses (a failover being propagated);
+//    d. every Sentinel (monitoring or not) is pointed at `recorded_primary` again when they agree
+//       on an address that is no data pod and none knows any data pod (the pods were re-created
+//       with new IPs: Sentinel can neither fail over nor learn the new ones by itself);
 // 4. a Sentinel that names another address than the majority is never overruled: Sentinel's own
 //    gossip (config epochs) brings it round;
 // 5. NoQuorum and Disagreed change nothing else: the operator promotes nobody either way;
@@ -115,6 +118,7 @@ struct SentinelGroupFacts {
   std::optional<std::string> recorded_primary;
   std::vector<std::string> current_ips;        // of every pod of the cluster, Sentinels included
   std::vector<std::string> streaming_replicas; // IPs of the pods streaming from the primary
+  std::vector<std::string> data_ips;           // IPs of the data pods (not being deleted)
   SentinelSettings wanted;
 };
 SentinelPlan planSentinels(const std::vector<SentinelObservation>& sentinels,

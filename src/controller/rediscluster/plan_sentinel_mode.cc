@@ -101,9 +101,11 @@ SentinelGroup planSentinelGroup(const ClusterObservation& observation) {
   const std::string primary_host =
       resources::podHost(cluster, primary_ordinal, observation.cluster_domain);
   std::vector<std::string> streaming;
+  std::vector<std::string> data_ips;
   for (const auto& [ordinal, pod] : observation.pods) {
     if (!pod.pod.deleting) {
       addUnique(current_ips, pod.pod.pod_ip);
+      addUnique(data_ips, pod.pod.pod_ip);
     }
     if (primary && ordinal != primary_ordinal && !pod.pod.deleting && pod.node &&
         pod.node->role == replication::NodeRole::Replica && pod.node->master_link_up &&
@@ -115,7 +117,7 @@ SentinelGroup planSentinelGroup(const ClusterObservation& observation) {
   group.holding = following && !group.quiet;   // rule 3
   group.plan = planSentinels(answers, SentinelGroupFacts{resources::sentinelInstances(cluster),
                                                          following, recordedPrimaryAddress(observation),
-                                                         current_ips, streaming,
+                                                         current_ips, streaming, data_ips,
                                                          sentinelSettings(cluster)});
   if (!observation.auth_secret_ready) {
     // Without the password a Sentinel cannot authenticate to the pods: it is not configured

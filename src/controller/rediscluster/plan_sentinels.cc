@@ -23,6 +23,12 @@ bool knowsEveryReplica(const SentinelObservation& sentinel, const std::vector<st
                      [&](const std::string& ip) { return contains(sentinel.known_ips, ip); });
 }
 
+// True when "ip:port" is the address of one of the data pods.
+bool namesDataPod(const std::string& address, const std::vector<std::string>& data_ips) {
+  const auto colon = address.rfind(':');
+  return colon != std::string::npos && contains(data_ips, address.substr(0, colon));
+}
+
 } // namespace
 
 SentinelPlan planSentinels(const std::vector<SentinelObservation>& sentinels,
@@ -68,8 +74,16 @@ SentinelPlan planSentinels(const std::vector<SentinelObservation>& sentinels,
   } else if (named.empty()) {
     target = recorded_primary; // c
   }
+  const bool lost = plan.verdict.kind == Kind::Agreed && recorded_primary &&
+                    !namesDataPod(*plan.verdict.primary, facts.data_ips) &&
+                    std::none_of(sentinels.begin(), sentinels.end(), [&](const auto& sentinel) {
+                      return std::any_of(facts.data_ips.begin(), facts.data_ips.end(),
+                                         [&](const std::string& ip) { return contains(sentinel.known_ips, ip); });
+                    }); // d
   for (const SentinelObservation& sentinel : sentinels) {
-    if (target && sentinel.reachable && !sentinel.master) {
+    if (lost && sentinel.reachable) {
+      plan.actions.emplace_back(MonitorPrimary{sentinel.pod, sentinel.pod_ip, *recorded_primary});
+    } else if (target && sentinel.reachable && !sentinel.master) {
       plan.actions.emplace_back(MonitorPrimary{sentinel.pod, sentinel.pod_ip, *target});
     }
   }

@@ -151,8 +151,8 @@ std::string sentinelProblem(const ClusterObservation& observation, const RoleDec
            "cluster; " + roles.primary + " stays the recorded primary";
   }
   if (verdict.primary != primary_address) {
-    return "the Sentinels name " + verdict.primary.value_or("") + ", which answers as a replica; " +
-           roles.primary + " stays the recorded primary until Sentinel corrects its view";
+    return "the Sentinels name " + verdict.primary.value_or("") + ", not the recorded primary " +
+           roles.primary + " (yet): it is followed once it answers as a master";
   }
   if (verdict.agreeing < configured) {
     return "not every Sentinel monitors " + roles.primary + " yet (" + verdict.explanation + ")";

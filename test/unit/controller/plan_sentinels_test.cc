@@ -19,7 +19,8 @@ const SentinelSettings kSettings{"prod", 2, 5000, 60000};
 const std::vector<std::string> kStreaming = {"127.10.0.6", "127.10.0.7"};
 
 SentinelGroupFacts facts(bool following_source, std::optional<std::string> recorded) {
-  return {3, following_source, std::move(recorded), kCurrent, kStreaming, kSettings};
+  return {3, following_source, std::move(recorded), kCurrent, kStreaming,
+          {"127.10.0.5", "127.10.0.6", "127.10.0.7"}, kSettings};
 }
 
 SentinelObservation sentinel(int i, std::optional<std::string> master, bool reachable = true) {
@@ -95,6 +96,29 @@ TEST(PlanSentinels, Rules) {
        {"reset prod-sentinel-2"}},
       {"rule 7: one reset per round",
        {stale_too, sentinel(1, kPrimary), stale}, false, kPrimary, {"reset prod-sentinel-0"}},
+      {"rule 3d: they agree on a gone address and know no data pod: all pointed at the primary",
+       [] {
+         std::vector<SentinelObservation> lost;
+         for (int i = 0; i < 3; ++i) {
+           lost.push_back(sentinel(i, std::string("127.10.0.99:6379")));
+           lost.back().known_ips = {"127.10.0.98", "127.10.0.2" + std::to_string(i)};
+         }
+         return lost;
+       }(),
+       false, kPrimary,
+       {"monitor prod-sentinel-0 " + kPrimary, "monitor prod-sentinel-1 " + kPrimary,
+        "monitor prod-sentinel-2 " + kPrimary}},
+      {"rule 3d: not while one of them still knows a data pod (Sentinel can fail over to it)",
+       [] {
+         std::vector<SentinelObservation> lost;
+         for (int i = 0; i < 3; ++i) {
+           lost.push_back(sentinel(i, std::string("127.10.0.99:6379")));
+           lost.back().known_ips = {"127.10.0.98"};
+         }
+         lost[1].known_ips.push_back("127.10.0.6");
+         return lost;
+       }(),
+       false, kPrimary, {}},
       {"rule 7a: no reset while a Sentinel reports a failover in progress (it would abort it)",
        {[] {
           SentinelObservation leader = sentinel(0, kPrimary);
