@@ -2,6 +2,7 @@
 // the primary, which to stop, which to reset. It never chooses the primary: Sentinel does.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <optional>
 #include <string>
@@ -71,7 +72,15 @@ struct ForceFailover {
   std::string pod;
   std::string pod_ip;
   std::string why; // for the log: "the primary restarted and no longer takes writes"
+  // A planned hand-over from a live primary (a scale-down): its IP. Its writes are paused
+  // (CLIENT PAUSE WRITE, kHandOverPause) before the request, so that what it acknowledged has
+  // reached the replicas when Sentinel promotes one, and until Sentinel has made it a replica;
+  // unpaused at once if Sentinel refuses. Empty: nothing to pause.
+  std::string pause_primary_ip;
 };
+// Long enough for a forced failover (~1 s) and Sentinel turning the old master into a replica
+// (8 s after the switch); Redis lifts the pause by itself.
+inline constexpr std::chrono::milliseconds kHandOverPause{15000};
 using SentinelAction =
     std::variant<MonitorPrimary, StopMonitoring, ResetSentinel, ApplySettings, ForceFailover>;
 

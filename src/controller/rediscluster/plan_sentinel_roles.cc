@@ -22,7 +22,7 @@ bool failoverInProgress(const ClusterObservation& observation) {
 // (IPs of replicas it could promote), unless a Sentinel reports a failover in progress already.
 void askForFailover(const ClusterObservation& observation, const SentinelGroup& sentinels,
                     const std::vector<std::string>& candidates, const std::string& why,
-                    ClusterPlan& plan) {
+                    const std::string& pause_primary_ip, ClusterPlan& plan) {
   if (failoverInProgress(observation)) {
     return;
   }
@@ -34,7 +34,7 @@ void askForFailover(const ClusterObservation& observation, const SentinelGroup& 
     if (sentinel.answer.reachable && !sentinel.pod.deleting && knows_one &&
         sentinel.answer.master == sentinels.plan.verdict.primary) {
       plan.actions.emplace_back(ConfigureSentinel{
-          ForceFailover{sentinel.pod.name, sentinel.pod.pod_ip, why},
+          ForceFailover{sentinel.pod.name, sentinel.pod.pod_ip, why, pause_primary_ip},
           sentinelSettings(observation.cluster)});
       return;
     }
@@ -78,7 +78,7 @@ void restartedPrimaryNamedBySentinels(const ClusterObservation& observation,
     return;
   }
   askForFailover(observation, sentinels, candidates,
-                 decision.primary + " restarted and no longer takes writes", plan); // a
+                 decision.primary + " restarted and no longer takes writes", "", plan); // a
 }
 
 // The replica-priority a pod below spec.instances runs with: spec.redis's, else Redis' 100.
@@ -129,7 +129,7 @@ void planScaleDownHandOver(const ClusterObservation& observation, const Sentinel
   askForFailover(observation, sentinels, candidates,
                  decision.primary + " is beyond spec.instances=" +
                      std::to_string(cluster.spec.instances) + " (a scale-down)",
-                 plan); // b
+                 primary.pod.pod_ip, plan); // b
 }
 
 } // namespace

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "rdr/api/host_port.h"
+#include "rdr/api/well_known.h"
 #include "rdr/redis/sentinel.h"
 
 namespace rdr::controller {
@@ -124,8 +125,20 @@ Status executeSentinelAction(redis::RedisConnector& connector, const SentinelAct
     return okStatus();
   }
   if (const auto* failover = std::get_if<ForceFailover>(&action)) {
-    RDR_RETURN_IF_ERROR(
-        redis::sentinelFailover(*sentinelAdmin(connector, failover->pod_ip), settings.master_name));
+    std::shared_ptr<redis::RedisAdmin> primary;
+    if (!failover->pause_primary_ip.empty()) {
+      primary = connector.admin({failover->pause_primary_ip, api::kRedisPort},
+                                redis::Credentials{std::nullopt, password});
+      RDR_RETURN_IF_ERROR(primary->pauseWrites(kHandOverPause));
+    }
+    if (Status asked = redis::sentinelFailover(*sentinelAdmin(connector, failover->pod_ip),
+                                               settings.master_name);
+        !asked) {
+      if (primary) {
+        (void)primary->unpause(); // refused: the primary goes on taking writes
+      }
+      return asked;
+    }
     spdlog::warn("Sentinel {} ({}) was asked to fail {} over now (SENTINEL FAILOVER): {}.",
                  failover->pod, failover->pod_ip, settings.master_name, failover->why);
     return okStatus();

@@ -14,7 +14,7 @@ using ::testing::Not;
 
 const redis::Endpoint kSentinel{"127.10.0.20", 26379};
 const SentinelSettings kSettings{"prod-redis", 2, 5000, 60000};
-const ForceFailover kAskFailover{"s0", kSentinel.host, "a test asks"};
+const ForceFailover kAskFailover{"s0", kSentinel.host, "a test asks", ""};
 
 TEST(Sentinels, ConfiguresObservesResetsAndStops) {
   rdr::testing::FakeRedisConnector redis;
@@ -93,6 +93,24 @@ TEST(Sentinels, ReadsTheSettingsAppliesThemAndAsksForAFailover) {
   ASSERT_FALSE(refused.has_value());
   EXPECT_THAT(refused.error().toString(), HasSubstr("NOGOODSLAVE"));
   EXPECT_EQ(redis.sentinelFailoverRequests(kSentinel, "prod-redis"), 3);
+}
+
+// A hand-over from a live primary (scale-down): its writes are paused before Sentinel is asked,
+// and unpaused at once when Sentinel refuses.
+TEST(Sentinels, AHandOverPausesThePrimaryAndUnpausesItWhenSentinelRefuses) {
+  const redis::Endpoint primary{"127.10.0.5", 6379};
+  rdr::testing::FakeRedisConnector redis;
+  redis.addSentinel(kSentinel);
+  redis.addNode(primary);
+  redis.setSentinelMaster(kSentinel, "prod-redis", primary);
+  const ForceFailover hand_over{"s0", kSentinel.host, "a scale-down", primary.host};
+  ASSERT_TRUE(executeSentinelAction(redis, hand_over, kSettings, std::nullopt).has_value());
+  EXPECT_THAT(redis.commands(), ::testing::Contains(HasSubstr("127.10.0.5:6379 CLIENT PAUSE 15000 WRITE")));
+  EXPECT_THAT(redis.commands(), Not(::testing::Contains(HasSubstr("CLIENT UNPAUSE"))));
+
+  redis.setSentinelFailoverRefusal(kSentinel, "prod-redis", "NOGOODSLAVE No suitable replica to promote");
+  EXPECT_FALSE(executeSentinelAction(redis, hand_over, kSettings, std::nullopt).has_value());
+  EXPECT_THAT(redis.commands(), ::testing::Contains(HasSubstr("127.10.0.5:6379 CLIENT UNPAUSE")));
 }
 
 // What a Sentinel knows decides whether it can fail over (rule S4): an answer without it, or
