@@ -141,8 +141,8 @@ struct FinishDetach {
   std::string message;
 };
 
-// One of planSentinels' actions on a Sentinel (MONITOR, REMOVE, RESET), with the group's
-// settings; MONITOR also sets the cluster's password as auth-pass.
+// One action on a Sentinel (MONITOR, REMOVE, RESET, SET, FAILOVER: sentinel_plan.h), with the
+// group's settings; MONITOR also sets the cluster's password as auth-pass.
 struct ConfigureSentinel {
   SentinelAction action;
   SentinelSettings settings;

@@ -17,7 +17,9 @@ namespace rdr::controller {
 struct SentinelObservation {
   std::string pod;
   std::string pod_ip;
-  bool reachable = false;             // answered SENTINEL GET-MASTER-ADDR-BY-NAME
+  // It answered GET-MASTER-ADDR-BY-NAME and MASTERS, and (when it monitors the master) REPLICAS
+  // and SENTINELS: what it knows decides whether it can fail over.
+  bool reachable = false;
   std::optional<std::string> master;  // "ip:port" it names; none: it monitors nothing by the name
   // IPs of the replicas and Sentinels it knows for the master (SENTINEL REPLICAS / SENTINELS).
   std::vector<std::string> known_ips;
@@ -41,8 +43,8 @@ struct SentinelSettings {
   std::map<std::string, std::string> reported() const;
 };
 
-// SENTINEL REMOVE (when it monitors another address), MONITOR <primary>, then SET auth-pass,
-// down-after-milliseconds, failover-timeout, parallel-syncs 1.
+// SENTINEL REMOVE (in case it monitors the name already), MONITOR <primary>, then SET auth-pass,
+// quorum, down-after-milliseconds, failover-timeout, parallel-syncs 1 (REMOVE again if one fails).
 struct MonitorPrimary {
   std::string pod;
   std::string pod_ip;

@@ -43,7 +43,9 @@ SentinelVerdict readSentinels(const std::vector<SentinelAnswer>& answers, int co
 
 // What the operator does with the verdict in mode: sentinel (written here so that the plan and
 // the docs say the same). Rules:
-// 1. it never promotes a pod itself while Sentinels run: one brain decides local failover;
+// 1. it never promotes a pod itself while Sentinels can act: one brain decides local failover
+//    (the RedisCluster plan's two exceptions: a promotion out of replica mode, when the Sentinels
+//    monitor nothing yet, and a restarted primary that Sentinel can replace by nobody);
 // 2. Agreed: the pod at that address is the primary: relabel, currentPrimary, report; a pod
 //    Sentinel did not choose is never promoted over it, and its choice is never undone;
 // 3. NoQuorum: it reports it (Ready=False with the counts; when the primary is down as well,

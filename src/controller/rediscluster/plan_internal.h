@@ -101,11 +101,13 @@ void planSentinelResources(const ClusterObservation& observation, ClusterPlan& p
 //        (REPLICAOF NO ONE), as the Sentinels name it. This is what Redis does without the
 //        fence (a master restarts as a master with what it loaded from disk); Event
 //        RestoredPrimary says what the replicas held;
-// S5. a scale-down: pods beyond spec.instances get replica-priority 0 (Sentinel never promotes
-//     them; pods below get back spec.redis's replica-priority, else 100, should they have 0);
-//     then, when the primary itself is beyond spec.instances, is a master that every answering
-//     Sentinel names, and a pod below streams from it that the Sentinels know, one Sentinel is
-//     asked to fail over (SENTINEL FAILOVER): Sentinel hands over, the surplus pods then go.
+// S5. a scale-down:
+//     a. pods beyond spec.instances get replica-priority 0 (Sentinel never promotes them; pods
+//        below get back spec.redis's replica-priority, else 100, should they have 0);
+//     b. then, when the primary itself is beyond spec.instances, is a master that every
+//        answering Sentinel names, and a pod below streams from it that the Sentinels know, one
+//        Sentinel is asked to fail over (SENTINEL FAILOVER, the primary's writes paused first):
+//        Sentinel hands over, the surplus pods then go.
 void followSentinels(const ClusterObservation& observation, const SentinelGroup& sentinels,
                      RoleDecision& decision, ClusterPlan& plan);
 
