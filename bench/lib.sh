@@ -8,6 +8,8 @@
 #   bg_pids+=("$!")               a background job (its process group) to stop on exit;
 #   bench_on_exit() { ...; }      an optional hook the script defines, run first on exit;
 #   say MESSAGE                   "<bench name>: MESSAGE" on stderr;
+#   wait_for SECONDS WHAT FUNCTION  polls FUNCTION every 0.2 s until it succeeds, else exits
+#                                 saying WHAT was not reached and $why (FUNCTION sets it);
 #   now_ms, is_loopback IP.
 # Sets: repo, work, sandbox_name; exports BUILD_DIR, RDR_SANDBOX_ROOT (default
 # /tmp/rdr-bench-sandboxes) and HOME (kubectl's discovery cache stays private).
@@ -62,3 +64,12 @@ bench_sandbox_up() {
 
 now_ms() { local t="${EPOCHREALTIME/./}"; echo $((t / 1000)); }
 is_loopback() { [[ "$1" =~ ^127\.[0-9]+\.[0-9]+\.[0-9]+$ ]]; }
+
+why=""
+wait_for() {
+  local deadline=$((SECONDS + $1))
+  until "$3"; do
+    ((SECONDS < deadline)) || { say "$2 not reached after $1 s: $why"; exit 1; }
+    sleep 0.2
+  done
+}

@@ -86,15 +86,6 @@ spec:
   instances: 3
 EOF
 
-# wait_for SECONDS WHAT FUNCTION: polls FUNCTION every 0.2 s; FUNCTION sets $why.
-why=""
-wait_for() {
-  local deadline=$((SECONDS + $1))
-  until "$3"; do
-    ((SECONDS < deadline)) || { say "$2 not reached after $1 s: $why"; exit 1; }
-    sleep 0.2
-  done
-}
 src_healthy() {
   why="$(jp rediscluster/src '{.status.phase} {.status.readyInstances}')"
   [[ "$why" == "Healthy 3" ]]

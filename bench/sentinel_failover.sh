@@ -100,15 +100,6 @@ k create secret generic "$cluster-auth" --from-literal=password="$password" >/de
 } | k apply -f - >/dev/null
 export REDISCLI_AUTH="$password"
 
-# wait_for SECONDS WHAT FUNCTION: polls FUNCTION every 0.2 s; FUNCTION sets $why.
-why=""
-wait_for() {
-  local deadline=$((SECONDS + $1))
-  until "$3"; do
-    ((SECONDS < deadline)) || { say "$2 not reached after $1 s: $why"; exit 1; }
-    sleep 0.2
-  done
-}
 
 # settled: Healthy, and every Sentinel agrees with the status and knows nothing stale. Sets
 # $primary, $primary_ip, $data_ips and $sentinel_ips.
