@@ -128,6 +128,11 @@ void repointUnclaimed(const ClusterObservation& observation, const SentinelGroup
 // The group's settings from spec.sentinel (defaults when absent).
 SentinelSettings sentinelSettings(const api::RedisCluster& cluster);
 
+// The pods (not being deleted) that stream from the pod `primary_ordinal`: replicas of it (by
+// its DNS name or its IP) with their link up, by name and IP.
+std::vector<const PodObservation*> streamingReplicas(const ClusterObservation& observation,
+                                                    int primary_ordinal);
+
 // True when the node is a restarted pod held by the restart fence (following nobody).
 bool heldByRestartFence(const replication::NodeState& node);
 

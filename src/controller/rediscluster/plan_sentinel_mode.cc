@@ -45,6 +45,25 @@ SentinelSettings sentinelSettings(const api::RedisCluster& cluster) {
                           spec.down_after_milliseconds, spec.failover_timeout};
 }
 
+std::vector<const PodObservation*> streamingReplicas(const ClusterObservation& observation,
+                                                    int primary_ordinal) {
+  std::vector<const PodObservation*> replicas;
+  const PodObservation* primary = findPod(observation, primary_ordinal);
+  if (!primary) {
+    return replicas;
+  }
+  const std::string primary_host =
+      resources::podHost(observation.cluster, primary_ordinal, observation.cluster_domain);
+  for (const auto& [ordinal, pod] : observation.pods) {
+    if (ordinal != primary_ordinal && !pod.pod.deleting && pod.node &&
+        pod.node->role == replication::NodeRole::Replica && pod.node->master_link_up &&
+        followsPrimary(*pod.node, primary_host, primary->pod.pod_ip)) {
+      replicas.push_back(&pod);
+    }
+  }
+  return replicas;
+}
+
 bool heldByRestartFence(const replication::NodeState& node) {
   return node.role == replication::NodeRole::Replica &&
          node.master_host == resources::kFencedUpstreamHost &&
@@ -95,23 +114,18 @@ SentinelGroup planSentinelGroup(const ClusterObservation& observation) {
       addUnique(group.known_ips, ip);
     }
   }
-  const int primary_ordinal =
-      api::podOrdinal(cluster.metadata.name, cluster.status.current_primary).value_or(0);
-  const PodObservation* primary = findPod(observation, primary_ordinal);
-  const std::string primary_host =
-      resources::podHost(cluster, primary_ordinal, observation.cluster_domain);
-  std::vector<std::string> streaming;
   std::vector<std::string> data_ips;
   for (const auto& [ordinal, pod] : observation.pods) {
     if (!pod.pod.deleting) {
       addUnique(current_ips, pod.pod.pod_ip);
       addUnique(data_ips, pod.pod.pod_ip);
     }
-    if (primary && ordinal != primary_ordinal && !pod.pod.deleting && pod.node &&
-        pod.node->role == replication::NodeRole::Replica && pod.node->master_link_up &&
-        followsPrimary(*pod.node, primary_host, primary->pod.pod_ip)) {
-      addUnique(streaming, pod.pod.pod_ip);
-    }
+  }
+  std::vector<std::string> streaming;
+  const int primary_ordinal =
+      api::podOrdinal(cluster.metadata.name, cluster.status.current_primary).value_or(0);
+  for (const PodObservation* replica : streamingReplicas(observation, primary_ordinal)) {
+    addUnique(streaming, replica->pod.pod_ip);
   }
   group.decides = !following && !group.quiet; // rules 1 and 2
   group.holding = following && !group.quiet;   // rule 3

@@ -159,15 +159,12 @@ std::string sentinelProblem(const ClusterObservation& observation, const RoleDec
   }
   // A Sentinel learns replicas from the primary's INFO (every 10 s): until then it cannot fail
   // over to them.
-  const std::string primary_host =
-      resources::podHost(observation.cluster, roles.primary_ordinal, observation.cluster_domain);
   for (const auto& [index, sentinel] : observation.sentinels) {
-    for (const auto& [ordinal, pod] : observation.pods) {
-      const auto& known = sentinel.answer.known_ips;
-      if (ordinal != roles.primary_ordinal && pod.node && pod.node->master_link_up &&
-          followsPrimary(*pod.node, primary_host, primary->pod.pod_ip) && sentinel.answer.reachable &&
-          std::find(known.begin(), known.end(), pod.pod.pod_ip) == known.end()) {
-        return "Sentinel " + sentinel.pod.name + " does not know replica " + pod.pod.name +
+    const auto& known = sentinel.answer.known_ips;
+    for (const PodObservation* replica : streamingReplicas(observation, roles.primary_ordinal)) {
+      if (sentinel.answer.reachable &&
+          std::find(known.begin(), known.end(), replica->pod.pod_ip) == known.end()) {
+        return "Sentinel " + sentinel.pod.name + " does not know replica " + replica->pod.name +
                " yet (Sentinels learn replicas from the primary every 10 s)";
       }
     }
