@@ -95,7 +95,9 @@ void planSentinelResources(const ClusterObservation& observation, ClusterPlan& p
 //     fence holds it: it takes no writes, and Sentinel only counts a master reporting the
 //     replica role as down after down-after-milliseconds + 20 s):
 //     a. another pod answers that the Sentinels know as a replica: one of those Sentinels is
-//        asked to fail over now (SENTINEL FAILOVER); Sentinel chooses the replica;
+//        asked to fail over now (SENTINEL FAILOVER; Sentinel chooses the replica), unless one
+//        reports a failover in progress or a Sentinel pod does not answer (it may be leading a
+//        failover already); Sentinel then acts on its own, after down-after + 20 s;
 //     b. none (alone, or it died before Sentinel learned its replicas from its INFO, which
 //        takes up to 10 s): Sentinel can fail over to nobody, so it is made a master again
 //        (REPLICAOF NO ONE), as the Sentinels name it. This is what Redis does without the

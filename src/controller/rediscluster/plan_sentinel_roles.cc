@@ -23,7 +23,13 @@ bool failoverInProgress(const ClusterObservation& observation) {
 void askForFailover(const ClusterObservation& observation, const SentinelGroup& sentinels,
                     const std::vector<std::string>& candidates, const std::string& why,
                     const std::string& pause_primary_ip, ClusterPlan& plan) {
-  if (failoverInProgress(observation)) {
+  // A Sentinel the operator cannot hear may be failing over already (only the leader of a
+  // failover reports it): a forced second one could promote another replica.
+  const bool every_sentinel_answers =
+      std::all_of(observation.sentinels.begin(), observation.sentinels.end(), [](const auto& entry) {
+        return entry.second.pod.deleting || entry.second.answer.reachable;
+      });
+  if (failoverInProgress(observation) || !every_sentinel_answers) {
     return;
   }
   for (const auto& [index, sentinel] : observation.sentinels) {
