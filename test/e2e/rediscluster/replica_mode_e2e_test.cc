@@ -152,7 +152,8 @@ TEST_F(ReplicaModeE2eTest, ALostLeaderIsReplacedAndResumesWithAPartialResync) {
   EXPECT_TRUE(eventually(
       [&] { return jsonpath("rediscluster dr-redis", "{.status.replication.lastResync}") == "PartialSync"; },
       20s))
-      << jsonpath("rediscluster dr-redis", "{.status.replication}");
+      << jsonpath("rediscluster dr-redis", "{.status.replication}") << "\noperator log:\n"
+      << operatorLog();
   writeKeys("prod-redis", source_primary, 50, 10, 2);
   EXPECT_TRUE(eventually([&] { return countKeys("dr-redis", podIp(leader)) == 60; }, 20s));
 }
