@@ -323,7 +323,9 @@ void Observer::askSentinels(const api::RedisCluster& cluster, ClusterObservation
   const std::string master = api::effectiveMasterName(cluster);
   std::map<int, std::future<SentinelObservation>> pending;
   for (auto& [index, sentinel] : observation.sentinels) {
-    sentinel.answer = SentinelObservation{sentinel.pod.name, sentinel.pod.pod_ip, false, {}, {}, {}, {}, false};
+    sentinel.answer = SentinelObservation();
+    sentinel.answer.pod = sentinel.pod.name;
+    sentinel.answer.pod_ip = sentinel.pod.pod_ip;
     if (sentinel.pod.deleting || sentinel.pod.pod_ip.empty()) {
       continue;
     }

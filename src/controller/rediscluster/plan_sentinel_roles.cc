@@ -1,6 +1,7 @@
 // The plan's role step in mode sentinel: Sentinel's verdict decides the primary (rules in
 // plan_internal.h); the operator follows, and re-points only the pods Sentinel will not.
 #include <algorithm>
+#include <charconv>
 #include <string>
 
 #include "plan_internal.h"
@@ -91,11 +92,10 @@ void restartedPrimaryNamedBySentinels(const ClusterObservation& observation,
 int wantedPriority(const api::RedisCluster& cluster) {
   for (const char* directive : {"replica-priority", "slave-priority"}) {
     if (const auto it = cluster.spec.redis.find(directive); it != cluster.spec.redis.end()) {
-      try {
-        return std::stoi(it->second);
-      } catch (const std::exception&) {
-        return 100; // validation refuses such a value first
-      }
+      int priority = 100; // not a number: Redis refuses to start with it anyway
+      const std::string& text = it->second;
+      std::from_chars(text.data(), text.data() + text.size(), priority);
+      return priority;
     }
   }
   return 100;

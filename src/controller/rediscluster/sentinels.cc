@@ -55,7 +55,9 @@ Status monitor(redis::RedisConnector& connector, const MonitorPrimary& action,
 
 SentinelObservation observeSentinel(redis::RedisConnector& connector, const std::string& pod,
                                     const std::string& pod_ip, const std::string& master) {
-  SentinelObservation observed{pod, pod_ip, false, std::nullopt, {}, {}, {}, false};
+  SentinelObservation observed;
+  observed.pod = pod;
+  observed.pod_ip = pod_ip;
   if (pod_ip.empty()) {
     return observed;
   }
